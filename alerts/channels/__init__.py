@@ -1,0 +1,1 @@
+"""pactwatch package."""

@@ -1,0 +1,141 @@
+"""Frozen records that flow through every layer: feed items, articles and claims.
+
+These are the shapes of DESIGN section 4. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+ClaimKind = Literal["member_count", "joined", "left", "partnership", "partnership_ended"]
+Modality = Literal["asserted", "hedged", "negated"]
+
+CLAIM_KINDS: tuple[ClaimKind, ...] = (
+    "member_count",
+    "joined",
+    "left",
+    "partnership",
+    "partnership_ended",
+)
+MODALITIES: tuple[Modality, ...] = ("asserted", "hedged", "negated")
+
+_WS = re.compile(r"\s+")
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a trailing Z, or None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def content_hash(text: str) -> str:
+    """Hash of whitespace-normalised text: the same story re-fetched hashes the same."""
+    normal = _WS.sub(" ", text).strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: extracted main text plus the metadata we could find."""
+
+    url: str | None
+    title: str | None
+    published_at: datetime | None
+    text: str
+    language: str | None = None
+    source_url: str | None = None  # the URL we fetched, when it differs from the canonical url
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "published_at": iso_utc(self.published_at),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement read in one sentence. A claim, never a fact."""
+
+    kind: ClaimKind
+    sentence: str
+    span: tuple[int, int]
+    modality: Modality = "asserted"
+    attributed_to: str | None = None
+    coalition: str | None = None
+    actor: str | None = None
+    actors: tuple[str, ...] | None = None
+    value: int | None = None
+    low: int | None = None
+    high: int | None = None
+    approx: bool = False
+    ordinal: int | None = None
+    topic: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN section 4 object for this claim's kind, fields in contract order."""
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind == "member_count":
+            out.update(
+                coalition=self.coalition,
+                value=self.value,
+                low=self.low,
+                high=self.high,
+                approx=self.approx,
+            )
+        elif self.kind == "joined":
+            out.update(coalition=self.coalition, actor=self.actor, ordinal=self.ordinal)
+        elif self.kind == "left":
+            out.update(coalition=self.coalition, actor=self.actor)
+        else:
+            out.update(actors=list(self.actors or ()), topic=self.topic)
+        out.update(
+            modality=self.modality,
+            attributed_to=self.attributed_to,
+            sentence=self.sentence,
+            span=[self.span[0], self.span[1]],
+        )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a feed, as the feed itself describes it."""
+
+    title: str | None
+    link: str | None
+    guid: str | None = None
+    published_at: datetime | None = None
+    summary: str | None = None  # plain text
+    content: str | None = None  # full content (HTML or text) when the feed carries it
+    content_is_html: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a feed held. Broken feeds are data: `problem` says what was wrong."""
+
+    items: tuple[FeedItem, ...]
+    title: str | None = None
+    link: str | None = None
+    version: str | None = None
+    bozo: bool = False
+    problem: str | None = None
+    entries_raw: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+
+
+def article_json(article: Article, claims: list[Claim] | tuple[Claim, ...]) -> dict[str, Any]:
+    """One line of `pactwatch extract --json`."""
+    return {"article": article.to_json(), "claims": [c.to_json() for c in claims]}
