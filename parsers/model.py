@@ -110,6 +110,24 @@ class Claim:
         return out
 
 
+ActorKind = Literal["country", "agency", "coalition", "organisation", "person"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A country, agency, coalition, organisation or person the gazetteer knows.
+
+    `stands_for` is the country a national agency represents (nasa -> US), used
+    whenever actors are compared; None for everything else.
+    """
+
+    id: str
+    kind: ActorKind
+    name: str
+    aliases: tuple[str, ...] = ()
+    stands_for: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class FeedItem:
     """One entry of a feed, as the feed itself describes it."""

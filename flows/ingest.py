@@ -1,0 +1,270 @@
+"""Plain-Python steps of a run: collect one source's documents, turn documents into articles.
+
+No Prefect here, so every step can be called from a test, a notebook or another
+orchestrator. `flows.pipeline` wraps these in a few batched Prefect tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from bs4 import BeautifulSoup
+
+from parsers.claims import extract_claims
+from parsers.errors import InputError, PactwatchError
+from parsers.feeds import parse_feed
+from parsers.gazetteer import Gazetteer
+from parsers.model import Article, Claim, FeedItem, ParsedFeed
+from parsers.pages import extract_page
+from parsers.text import article_from_text
+from parsers.urls import canonicalize
+
+from .config import SourceConfig
+from .fetch import Fetcher, FetchError, FetchResult, read_path
+
+DocKind = Literal["feed", "html", "text", "item"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Bytes read from somewhere, with what we know about them before parsing."""
+
+    url: str
+    kind: DocKind
+    data: bytes = b""
+    content_type: str | None = None
+    item: FeedItem | None = None  # for kind "item", or the feed item a page was linked from
+
+
+@dataclass(frozen=True)
+class FetchRow:
+    """One HTTP or file read, as the `fetches` table records it."""
+
+    url: str
+    status: int | None
+    etag: str | None = None
+    last_modified: str | None = None
+    bytes: int = 0
+    content_type: str | None = None
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass
+class Harvest:
+    """What one source gave in one run: documents to parse, reads to record, problems."""
+
+    source: str
+    documents: list[Document] = field(default_factory=list)
+    fetches: list[FetchRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    failed: bool = False  # the source itself could not be read
+
+
+def _row(result: FetchResult) -> FetchRow:
+    return FetchRow(
+        url=result.url,
+        status=result.status,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        bytes=result.bytes_read,
+        content_type=result.content_type,
+        not_modified=result.not_modified,
+    )
+
+
+def _error_row(url: str, exc: PactwatchError) -> FetchRow:
+    return FetchRow(url=url, status=getattr(exc, "status", None), error=str(exc))
+
+
+def _feed_items(
+    parsed: ParsedFeed,
+    *,
+    feed_url: str,
+    harvest: Harvest,
+    fetcher: Fetcher | None,
+    follow: bool,
+    max_links: int,
+    known_urls: set[str],
+) -> None:
+    """Turn feed items into documents, following links to pages we have not stored yet."""
+    if parsed.bozo and parsed.problem:
+        harvest.problems.append(f"{feed_url}: feed is not well-formed: {parsed.problem}")
+    followed = 0
+    for item in parsed.items:
+        link = canonicalize(item.link) if item.link else None
+        if link and link in known_urls:
+            continue
+        can_follow = (
+            follow
+            and fetcher is not None
+            and item.link is not None
+            and item.link.startswith(("http://", "https://"))
+        )
+        if can_follow and item.link is not None and fetcher is not None:
+            if followed >= max_links:
+                # Not lost: the link stays unknown, so the next run picks it up.
+                continue
+            followed += 1
+            try:
+                result = fetcher.fetch(item.link)
+            except FetchError as exc:
+                harvest.fetches.append(_error_row(item.link, exc))
+                harvest.problems.append(f"{item.link}: {exc}")
+                continue
+            harvest.fetches.append(_row(result))
+            harvest.documents.append(
+                Document(
+                    url=result.url,
+                    kind="html",
+                    data=result.content,
+                    content_type=result.content_type,
+                    item=item,
+                )
+            )
+        else:
+            harvest.documents.append(Document(url=link or feed_url, kind="item", item=item))
+
+
+def collect_source(
+    source: SourceConfig,
+    *,
+    fetcher: Fetcher,
+    validators: Mapping[str, tuple[str | None, str | None]],
+    known_urls: set[str],
+    follow_links: bool,
+    max_links: int,
+) -> Harvest:
+    """Read one source: the feed or page over HTTP, or a local file or folder.
+
+    Raises FetchError when the source itself cannot be read, so the caller can
+    retry transient failures; problems with single linked pages are recorded in
+    the harvest instead, and the run goes on.
+    """
+    harvest = Harvest(source=source.name)
+    follow = source.follow_links if source.follow_links is not None else follow_links
+    limit = source.max_links if source.max_links is not None else max_links
+    if source.kind == "path":
+        docs = read_path(Path(source.location))
+        for doc in docs:
+            harvest.fetches.append(FetchRow(url=str(doc.path), status=None, bytes=len(doc.data)))
+            url = doc.path.resolve().as_uri()
+            if doc.kind == "feed":
+                parsed = parse_feed(doc.data, url=url)
+                _feed_items(
+                    parsed,
+                    feed_url=url,
+                    harvest=harvest,
+                    fetcher=fetcher,
+                    follow=follow,
+                    max_links=limit,
+                    known_urls=known_urls,
+                )
+            else:
+                harvest.documents.append(Document(url=url, kind=doc.kind, data=doc.data))
+        return harvest
+
+    etag, last_modified = validators.get(source.location, (None, None))
+    result = fetcher.fetch(source.location, etag=etag, last_modified=last_modified)
+    harvest.fetches.append(_row(result))
+    if result.not_modified:
+        return harvest
+    if source.kind == "feed":
+        parsed = parse_feed(result.content, content_type=result.content_type, url=result.url)
+        if not parsed.items and parsed.bozo:
+            harvest.failed = True
+            harvest.problems.append(f"{source.location}: no readable feed: {parsed.problem}")
+            return harvest
+        _feed_items(
+            parsed,
+            feed_url=result.url,
+            harvest=harvest,
+            fetcher=fetcher,
+            follow=follow,
+            max_links=limit,
+            known_urls=known_urls,
+        )
+    else:
+        harvest.documents.append(
+            Document(
+                url=result.url, kind="html", data=result.content, content_type=result.content_type
+            )
+        )
+    return harvest
+
+
+def _html_to_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    blocks = [b.get_text(" ", strip=True) for b in soup.find_all(["p", "li", "h1", "h2", "h3"])]
+    blocks = [b for b in blocks if b]
+    return "\n\n".join(blocks) if blocks else soup.get_text(" ", strip=True)
+
+
+def article_from_item(item: FeedItem, *, fallback_url: str) -> Article:
+    """An article from a feed item's own content (no page fetch)."""
+    if item.content:
+        text = _html_to_text(item.content) if item.content_is_html else item.content
+    else:
+        text = item.summary or ""
+    url = canonicalize(item.link) if item.link else fallback_url
+    return Article(url=url, title=item.title, published_at=item.published_at, text=text.strip())
+
+
+def document_article(doc: Document) -> Article:
+    """Parse one document into an article; never raises on bad bytes."""
+    if doc.kind == "item":
+        assert doc.item is not None
+        return article_from_item(doc.item, fallback_url=doc.url)
+    if doc.kind == "html":
+        article = extract_page(doc.data, url=doc.url, content_type=doc.content_type)
+        item = doc.item
+        if item is not None:
+            # The feed knows the story's date and title even when the page hides them.
+            article = replace(
+                article,
+                title=article.title or item.title,
+                published_at=article.published_at or item.published_at,
+                text=article.text
+                or (article_from_item(item, fallback_url=doc.url).text if item else ""),
+            )
+        return article
+    if doc.kind == "text":
+        return article_from_text(doc.data.decode("utf-8", errors="replace"), url=doc.url)
+    raise InputError(f"{doc.url}: cannot extract articles from a {doc.kind} document directly")
+
+
+def extract_documents(
+    docs: Iterable[Document], *, gazetteer: Gazetteer
+) -> tuple[list[tuple[Article, list[Claim]]], list[str]]:
+    """Articles and their claims for every document; problems are returned, not raised."""
+    out: list[tuple[Article, list[Claim]]] = []
+    problems: list[str] = []
+    for doc in docs:
+        try:
+            article = document_article(doc)
+        except PactwatchError as exc:
+            problems.append(str(exc))
+            continue
+        if not article.text.strip():
+            problems.append(f"{doc.url}: no main text found")
+            continue
+        claims = extract_claims(article.text, gazetteer=gazetteer, title=article.title)
+        out.append((article, claims))
+    return out, problems
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def json_default(value: Any) -> Any:
+    """json.dumps default for dates and paths in CLI output."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return str(value)

@@ -1,0 +1,63 @@
+"""Objects a run needs, built from configuration. Prefect-free, so `extract`,
+`deliver` and `reextract` start fast and tests can call them directly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alerts.options import AlertOptions
+from alerts.outbox import DeliveryReport, deliver_pending
+from parsers.gazetteer import Gazetteer
+
+from .channels import build_channels
+from .config import Config, SourceConfig
+from .fetch import Fetcher
+from .ingest import now_utc
+
+
+def deliver(cfg: Config) -> DeliveryReport:
+    """Send every due pending delivery (also `pactwatch deliver`, without Prefect)."""
+    channels = build_channels(cfg.channels)
+    return deliver_pending(
+        cfg.warehouse_path,
+        channels,
+        now=now_utc(),
+        max_attempts=int(cfg.alerts["max_attempts"]),
+        lock_timeout=cfg.lock_timeout,
+    )
+
+
+def gazetteer_for(cfg: Config) -> Gazetteer:
+    gaz = Gazetteer.default()
+    if cfg.gazetteer.get("actors"):
+        gaz = gaz.with_extra({"actors": cfg.gazetteer["actors"]})
+    return gaz
+
+
+def alert_options(cfg: Config) -> AlertOptions:
+    a = cfg.alerts
+    return AlertOptions(
+        baseline=bool(a["baseline"]),
+        min_sources=int(a["min_sources"]),
+        ignore_attributed=bool(a["ignore_attributed"]),
+        coalitions=tuple(a["coalitions"]) or None,
+    )
+
+
+def make_fetcher(cfg: Config) -> Fetcher:
+    f = cfg.fetch
+    return Fetcher(
+        timeout_connect=float(f["timeout_connect"]),
+        timeout_read=float(f["timeout_read"]),
+        max_bytes=int(f["max_bytes"]),
+        max_redirects=int(f["max_redirects"]),
+        user_agent=str(f["user_agent"]),
+        per_host_concurrency=int(f["per_host_concurrency"]),
+        per_host_delay=float(f["per_host_delay"]),
+    )
+
+
+def select_sources(cfg: Config, names: Sequence[str] | None) -> list[SourceConfig]:
+    if names:
+        return [cfg.source(n) for n in names]
+    return [s for s in cfg.sources if s.enabled]

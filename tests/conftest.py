@@ -1,0 +1,70 @@
+"""Shared fixtures: the shared corpora, the bundled sample site, real local servers."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_17b73280fd41ee70.txt"
+SAMPLE_SITE = ROOT / "samples" / "site"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    # pytest-httpserver: bind to loopback only.
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for the whole test session (start-up costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+class SmtpSink:
+    """Collects messages received by a real aiosmtpd server."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.envelopes.append(envelope)
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, int, SmtpSink]]:
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, sink
+    finally:
+        controller.stop()
+
+
+def sample_text(name: str, base: str) -> str:
+    """A bundled sample file with its {BASE} placeholder filled in."""
+    return (SAMPLE_SITE / name).read_text(encoding="utf-8").replace("{BASE}", base)

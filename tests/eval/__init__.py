@@ -1,0 +1,1 @@
+"""Scored evaluation of the claim extractor over a hand-written gold set."""

@@ -1,0 +1,364 @@
+"""Focused cases for the claim extractor, one phenomenon (or trap) each."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.claims import EXTRACTOR_VERSION, extract_claims
+from parsers.gazetteer import Gazetteer
+from parsers.model import Claim
+from parsers.sentences import split_sentences
+
+
+def kinds(text: str, kind: str, title: str | None = None) -> list[Claim]:
+    return [c for c in extract_claims(text, title=title) if c.kind == kind]
+
+
+def counts(text: str, title: str | None = None) -> list[tuple[object, ...]]:
+    return [
+        (c.coalition, c.value, c.low, c.high, c.approx, c.modality)
+        for c in kinds(text, "member_count", title)
+    ]
+
+
+def joins(text: str, title: str | None = None) -> list[tuple[object, ...]]:
+    return [(c.coalition, c.actor, c.ordinal, c.modality) for c in kinds(text, "joined", title)]
+
+
+def pairs(text: str, kind: str = "partnership") -> list[tuple[frozenset[str], str]]:
+    return [(frozenset(c.actors or ()), c.modality) for c in kinds(text, kind)]
+
+
+def test_version_is_a_string() -> None:
+    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+# ---- sentences ---------------------------------------------------------------
+
+
+def test_sentence_offsets_and_abbreviations() -> None:
+    text = 'Dr. Lee met U.S. officials at No. 5 Downing Street at 3.5 p.m. on Monday. "We will sign," she said. It ended.'
+    spans = split_sentences(text)
+    assert [s for _, _, s in spans] == [
+        "Dr. Lee met U.S. officials at No. 5 Downing Street at 3.5 p.m. on Monday.",
+        '"We will sign," she said.',
+        "It ended.",
+    ]
+    for start, end, s in spans:
+        assert text[start:end] == s
+
+
+def test_line_breaks_end_sentences() -> None:
+    assert [s for *_, s in split_sentences("A heading\nBody text here.")] == [
+        "A heading",
+        "Body text here.",
+    ]
+
+
+# ---- member_count ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The ILRS now has 13 members.",
+            [("ilrs", 13, 13, 13, False, "asserted")],
+        ),
+        (
+            "NATO has thirty-two members.",
+            [("nato", 32, 32, 32, False, "asserted")],
+        ),
+        (
+            "More than 50 countries have signed the Artemis Accords.",
+            [("artemis-accords", None, 51, None, True, "asserted")],
+        ),
+        (
+            "At least 50 nations back the Artemis Accords.",
+            [("artemis-accords", None, 50, None, True, "asserted")],
+        ),
+        (
+            "Some 60 states are members of the Artemis Accords.",
+            [("artemis-accords", 60, None, None, True, "asserted")],
+        ),
+        (
+            "Fewer than 20 countries have joined the ILRS.",
+            [("ilrs", None, None, 19, True, "asserted")],
+        ),
+        (
+            "The Artemis Accords, with two dozen signatories, keep growing.",
+            [("artemis-accords", 24, 24, 24, False, "asserted")],
+        ),
+        (
+            "The 32-member NATO alliance met in Vilnius.",
+            [("nato", 32, 32, 32, False, "asserted")],
+        ),
+        (
+            "Fifty countries or more have signed the Artemis Accords.",
+            [("artemis-accords", None, 50, None, True, "asserted")],
+        ),
+    ],
+)
+def test_member_counts(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert counts(text) == expected
+
+
+def test_two_coalitions_two_figures() -> None:
+    text = (
+        "The ILRS counts 13 members, far fewer than the 53 nations that have signed "
+        "the Artemis Accords."
+    )
+    assert sorted(counts(text), key=str) == sorted(
+        [
+            ("ilrs", 13, 13, 13, False, "asserted"),
+            ("artemis-accords", 53, 53, 53, False, "asserted"),
+        ],
+        key=str,
+    )
+
+
+def test_two_coalitions_figures_in_other_order() -> None:
+    text = "While 53 countries back the Artemis Accords, the ILRS has just 13 members."
+    assert sorted(c[:2] for c in counts(text)) == [("artemis-accords", 53), ("ilrs", 13)]
+
+
+def test_up_from_gives_no_count_for_the_past_figure() -> None:
+    text = "The Artemis Accords now have 43 signatories, up from 24 a year earlier."
+    assert counts(text) == [("artemis-accords", 43, 43, 43, False, "asserted")]
+
+
+def test_founding_members_are_not_a_count() -> None:
+    assert counts("The eight founding members of the Artemis Accords met in Rome.") == []
+
+
+def test_figure_about_the_past_is_not_a_count() -> None:
+    assert counts("Seventeen countries signed the Artemis Accords in 2024.") == []
+    assert counts("NATO had 12 members when it was founded.") == []
+
+
+def test_subset_figures_are_not_counts() -> None:
+    assert counts("Seven African nations have signed the Artemis Accords.") == []
+    assert counts("Three new members joined the ILRS this year.") == []
+
+
+def test_hedged_count() -> None:
+    text = "Officials expect the Artemis Accords could have 60 signatories by 2027."
+    assert counts(text) == [("artemis-accords", 60, 60, 60, False, "hedged")]
+
+
+def test_anaphora_uses_the_article_coalition() -> None:
+    text = "Peru signed the Artemis Accords on Monday. The accords now have 41 signatories."
+    assert counts(text) == [("artemis-accords", 41, 41, 41, False, "asserted")]
+
+
+def test_it_refers_to_the_previous_subject() -> None:
+    text = "The ILRS was proposed by China and Russia. It now has 13 members."
+    assert counts(text) == [("ilrs", 13, 13, 13, False, "asserted")]
+
+
+def test_descriptive_name_needs_context() -> None:
+    text = "China and Russia lead the ILRS. The lunar station now has 13 members."
+    assert counts(text) == [("ilrs", 13, 13, 13, False, "asserted")]
+    assert counts("The lunar station in the film has 13 members.") == []
+
+
+# ---- joined --------------------------------------------------------------------
+
+
+def test_ordinal_join() -> None:
+    text = "Peru became the 41st country to sign the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "PE", 41, "asserted")]
+
+
+def test_ordinal_in_words() -> None:
+    text = "Peru became the forty-first country to sign the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "PE", 41, "asserted")]
+
+
+def test_ordinal_join_gives_no_separate_count() -> None:
+    assert counts("Peru became the 41st country to sign the Artemis Accords.") == []
+
+
+def test_first_african_nation_is_no_ordinal() -> None:
+    text = "Rwanda became the first African nation to sign the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "RW", None, "asserted")]
+
+
+def test_tenth_this_year_is_no_ordinal() -> None:
+    text = "Angola signed the Artemis Accords on Tuesday, the tenth this year."
+    assert joins(text) == [("artemis-accords", "AO", None, "asserted")]
+    text = "Angola became the tenth country this year to sign the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "AO", None, "asserted")]
+
+
+def test_anniversary_is_no_join() -> None:
+    assert joins("NATO celebrated its 50th anniversary in Washington.") == []
+    assert joins("Germany marked its 50th anniversary as a NATO member.") == []
+
+
+def test_future_join_is_hedged_and_keeps_its_ordinal() -> None:
+    text = "Chile will become the 60th country to sign the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "CL", 60, "hedged")]
+    text = "Chile could become the 32nd signatory of the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "CL", 32, "hedged")]
+
+
+def test_did_not_sign_is_negated() -> None:
+    assert joins("Brazil did not sign the Artemis Accords.") == [
+        ("artemis-accords", "BR", None, "negated")
+    ]
+
+
+def test_no_plans_to_join_is_negated() -> None:
+    assert joins("India has no plans to join the ILRS.") == [("ilrs", "IN", None, "negated")]
+
+
+def test_declined_is_negated() -> None:
+    assert joins("Mexico declined to sign the Artemis Accords.") == [
+        ("artemis-accords", "MX", None, "negated")
+    ]
+
+
+def test_expected_to_join_is_hedged() -> None:
+    assert joins("Egypt is expected to join the ILRS next month.") == [
+        ("ilrs", "EG", None, "hedged")
+    ]
+
+
+def test_two_joins_with_two_ordinals_in_order() -> None:
+    text = (
+        "Officials welcomed the news about the Artemis Accords. Rwanda and Nigeria "
+        "became the 10th and 11th signatories."
+    )
+    assert joins(text) == [
+        ("artemis-accords", "RW", 10, "asserted"),
+        ("artemis-accords", "NG", 11, "asserted"),
+    ]
+
+
+def test_list_of_joiners() -> None:
+    text = "Senegal, Angola and Uruguay signed the Artemis Accords this week."
+    assert [j[1] for j in joins(text)] == ["SN", "AO", "UY"]
+
+
+def test_partner_country_is_not_membership() -> None:
+    text = "Nigeria became a BRICS partner country in January."
+    assert joins(text) == []
+    assert [c for c in pairs(text)] == [(frozenset({"NG", "brics"}), "asserted")]
+    assert joins("Malaysia joined BRICS as a partner country.") == []
+
+
+def test_agency_joins() -> None:
+    assert joins("The Japan Aerospace Exploration Agency joined the ILRS.") == [
+        ("ilrs", "jaxa", None, "asserted")
+    ]
+
+
+def test_join_becoming_the_nth() -> None:
+    text = "Peru signed the Artemis Accords on Monday, becoming the 41st country to do so."
+    assert joins(text) == [("artemis-accords", "PE", 41, "asserted")]
+
+
+def test_first_country_to_land_is_no_join() -> None:
+    assert joins("India became the fourth country to land on the Moon.") == []
+
+
+# ---- left ----------------------------------------------------------------------
+
+
+def test_left() -> None:
+    got = [(c.coalition, c.actor, c.modality) for c in kinds("Hungary quit the EU.", "left")]
+    assert got == [("eu", "HU", "asserted")]
+    text = "The European Space Agency severed its ties with the ILRS."
+    assert [(c.coalition, c.actor) for c in kinds(text, "left")] == [("ilrs", "esa")]
+
+
+def test_left_negated() -> None:
+    text = "Turkey has no plans to leave NATO."
+    assert [(c.actor, c.modality) for c in kinds(text, "left")] == [("TR", "negated")]
+
+
+# ---- partnerships ---------------------------------------------------------------
+
+
+def test_cooperation_with_topic() -> None:
+    text = "India has deepened its cooperation with Japan on lunar polar exploration."
+    (c,) = kinds(text, "partnership")
+    assert set(c.actors or ()) == {"IN", "JP"}
+    assert c.topic == "lunar polar exploration"
+
+
+def test_restriction_is_a_negated_partnership() -> None:
+    text = "A 2011 law prohibits NASA from cooperating with China."
+    assert pairs(text) == [(frozenset({"nasa", "CN"}), "negated")]
+
+
+def test_joint_agreement() -> None:
+    text = "China and Russia signed an agreement on a lunar power plant."
+    (c,) = kinds(text, "partnership")
+    assert set(c.actors or ()) == {"CN", "RU"} and c.topic == "a lunar power plant".removeprefix(
+        "a "
+    )
+
+
+def test_agency_stands_for_country() -> None:
+    gaz = Gazetteer.default()
+    assert gaz.stands_for("nasa") == "US"
+    assert gaz.stands_for("roscosmos") == "RU"
+    assert gaz.stands_for("esa") == "esa"
+    # the agency and its country are one party: no partnership with itself
+    assert pairs("NASA signed an agreement with the United States on rockets.") == []
+
+
+def test_partnership_ended() -> None:
+    text = "Roscosmos will no longer cooperate with the European Space Agency on ExoMars."
+    assert pairs(text, "partnership_ended") == [(frozenset({"roscosmos", "esa"}), "asserted")]
+
+
+# ---- attribution ------------------------------------------------------------------
+
+
+def test_reported_speech_is_attributed() -> None:
+    text = "Wu Yanhua, a senior official, said the ILRS has 13 members."
+    assert [c.attributed_to for c in kinds(text, "member_count")] == ["Wu Yanhua"]
+
+
+def test_surname_resolves_to_full_name() -> None:
+    text = "Zhang Kejian spoke in Beijing on Monday. Zhang said Egypt had joined the ILRS."
+    assert [c.attributed_to for c in kinds(text, "joined")] == ["Zhang Kejian"]
+
+
+def test_according_to() -> None:
+    text = "Peru has signed the Artemis Accords, according to NASA's Mike Gold."
+    assert [c.attributed_to for c in kinds(text, "joined")] == ["Mike Gold"]
+
+
+def test_trailing_said() -> None:
+    text = "The accords now have 41 signatories, said Pam Melroy."
+    got = kinds(text, "member_count", title="Peru joins the Artemis Accords")
+    assert [(c.coalition, c.value, c.attributed_to) for c in got] == [
+        ("artemis-accords", 41, "Pam Melroy")
+    ]
+
+
+def test_own_voice_is_not_attributed() -> None:
+    text = "NATO has 32 members."
+    assert [c.attributed_to for c in kinds(text, "member_count")] == [None]
+
+
+# ---- robustness ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\n\n", "...", "1 2 3", "@A0 has #Q1 members", "🙂" * 50]
+)
+def test_odd_inputs(text: str) -> None:
+    assert extract_claims(text) == []
+
+
+def test_custom_actor_from_configuration() -> None:
+    gaz = Gazetteer.default().with_extra(
+        {"actors": [{"id": "lunar-club", "kind": "coalition", "name": "Lunar Club", "aliases": []}]}
+    )
+    got = extract_claims("The Lunar Club has 9 members.", gazetteer=gaz)
+    assert [(c.coalition, c.value) for c in got] == [("lunar-club", 9)]
