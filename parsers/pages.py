@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -102,7 +102,7 @@ def _extract_html(html: str, *, url: str | None, canonical_from_url: str | None)
     if not text and tree is not None:
         text = drop_furniture(_fallback_text(html))
     return Article(
-        url=meta.canonical or canonical_from_url,
+        url=_trusted_canonical(meta.canonical, canonical_from_url) or canonical_from_url,
         title=title,
         published_at=published,
         text=text,
@@ -241,6 +241,20 @@ def _canonical(tree: lxml.html.HtmlElement, *, base: str | None) -> str | None:
             if absolute.startswith(("http://", "https://")):
                 return canonicalize(absolute)
     return None
+
+
+def _trusted_canonical(canonical: str | None, fetched: str | None) -> str | None:
+    """The canonical link, unless it points a deep page at a site's home page (a
+    common template mistake that would merge every article into one URL)."""
+    if canonical is None or fetched is None:
+        return canonical
+    try:
+        canonical_path, fetched_path = urlsplit(canonical).path, urlsplit(fetched).path
+    except ValueError:
+        return None
+    if canonical_path in ("", "/") and fetched_path not in ("", "/"):
+        return None
+    return canonical
 
 
 def _language(tree: lxml.html.HtmlElement) -> str | None:

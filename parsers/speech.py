@@ -80,13 +80,17 @@ _SPEAKER_BEFORE = re.compile(
 )
 _SPEAKER_AFTER = re.compile(
     rf"[,—–]\s*(?:{_SAY})\s+(?:the\s+[a-z ]{{1,40}}\s+)?(?P<who>{_NAME}|{_MENTION})"
-    rf"|[,—–]\s*(?:an?\s+|the\s+)?(?P<who2>{_NAME}|{_MENTION}|[Hh]e|[Ss]he)"
-    r"(?P<role>\s+(?:officials?|spokes(?:man|woman|person)|ministry|government|agency))?"
-    rf"\s+(?:{_SAY})(?:\s+(?:on|in|at)\s+\w+)?\s*[.!]?[\"”’]?\s*$"
+    rf"|[,—–]\s*(?:an?\s+|the\s+)?(?P<adj>(?:senior|top|chief|former|deputy|unnamed|"
+    rf"anonymous|local)\s+)?(?P<who2>{_NAME}|{_MENTION}|[Hh]e|[Ss]he)"
+    r"(?P<role>\s+(?:officials?|spokes(?:man|woman|person)|ministry|government|agency|"
+    r"diplomats?|sources?|engineers?|scientists?|planners?))?"
+    rf"\s+(?:{_SAY})(?:\s+[\w@'’-]+){{0,6}}\s*[.!]?[\"”’]?\s*$"
 )
 _ACCORDING = re.compile(
     rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:(?:{_MENTION}|{_NAME})['’]s?\s+)?"
     rf"(?:[a-z-]+\s+){{0,5}}?(?P<who>{_NAME}|{_MENTION})"
+    r"(?P<role>\s+(?:state\s+media|officials?|sources?|spokes(?:man|woman|person)|ministry|"
+    r"government|media|diplomats?))?"
 )
 _STOP = frozenset(
     [
@@ -170,12 +174,15 @@ class SpeakerTracker:
         m = _ACCORDING.search(masked)
         if m:
             found = self._make(m.group("who"), 0, surface)
+            if found is not None and m.group("role"):
+                found = Speaker(found.name + m.group("role"), 0)
         if found is None:
             m = _SPEAKER_AFTER.search(masked)
             if m:
                 found = self._make(m.group("who") or m.group("who2"), 0, surface)
-                if found is not None and m.group("role"):
-                    found = Speaker(found.name + m.group("role"), 0)
+                if found is not None and m.group("who2"):
+                    adj = m.group("adj") or ""
+                    found = Speaker(adj + found.name + (m.group("role") or ""), 0)
         if found is None:
             for m in _SPEAKER_BEFORE.finditer(masked):
                 found = self._make(m.group("who"), m.end(), surface)

@@ -362,3 +362,89 @@ def test_custom_actor_from_configuration() -> None:
     )
     got = extract_claims("The Lunar Club has 9 members.", gazetteer=gaz)
     assert [(c.coalition, c.value) for c in got] == [("lunar-club", 9)]
+
+
+# ---- more shapes found while scoring (tests/eval) ------------------------------------
+
+
+def test_passive_join() -> None:
+    text = "The Artemis Accords were signed by Chile and Uruguay in March."
+    assert [j[1] for j in joins(text)] == ["CL", "UY"]
+
+
+def test_nominal_accession() -> None:
+    assert joins("NATO now has 32 allies after Sweden's accession in March.") == [
+        ("nato", "SE", None, "asserted")
+    ]
+
+
+def test_making_x_the_nth() -> None:
+    text = "The ceremony in Quito on Monday made Ecuador the 40th signatory of the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "EC", 40, "asserted")]
+
+
+def test_appositive_ordinal() -> None:
+    text = "Peru, the 41st signatory of the Artemis Accords, hosted a conference."
+    assert joins(text) == [("artemis-accords", "PE", 41, "asserted")]
+
+
+def test_possessive_ordinal() -> None:
+    text = "Senegal has joined the ILRS, becoming the programme's 14th member."
+    assert joins(text) == [("ilrs", "SN", 14, "asserted")]
+
+
+def test_scope_after_the_ordinal_drops_it() -> None:
+    text = "Angola signed the Artemis Accords, the tenth country to do so this year."
+    assert joins(text) == [("artemis-accords", "AO", None, "asserted")]
+    text = "Malta signed the Artemis Accords, becoming the 44th country and the fifth this year to do so."
+    assert joins(text) == [("artemis-accords", "MT", 44, "asserted")]
+
+
+def test_undecided_is_hedged_not_negated() -> None:
+    text = "Chile's government has yet to decide whether to join the ILRS or the Artemis Accords."
+    assert joins(text) == [
+        ("ilrs", "CL", None, "hedged"),
+        ("artemis-accords", "CL", None, "hedged"),
+    ]
+
+
+def test_a_body_of_the_coalition_is_not_the_coalition() -> None:
+    assert joins("Algeria has not joined the African Union space council.") == []
+    assert kinds("Hungary left the ILRS talks without signing.", "left") == []
+
+
+def test_nearest_subject_joins() -> None:
+    text = "A spokesperson for the Kremlin said Russia would never join the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "RU", None, "negated")]
+
+
+def test_object_of_a_preposition_is_not_the_subject() -> None:
+    text = "Thailand signed a memorandum with CNSA but stopped short of joining the ILRS."
+    assert joins(text) == [("ilrs", "TH", None, "negated")]
+
+
+def test_government_and_space_agency_stand_for_the_country() -> None:
+    assert pairs(
+        "Mexico's space agency and NASA renewed their partnership on Earth observation."
+    ) == [(frozenset({"MX", "nasa"}), "asserted")]
+
+
+def test_count_after_losses() -> None:
+    text = "The ILRS has lost two of its members this year, leaving it with 11."
+    assert counts(text) == [("ilrs", 11, 11, 11, False, "asserted")]
+
+
+def test_compared_figure_goes_to_its_coalition() -> None:
+    text = "The Artemis Accords have 56 signatories, compared with 13 for the ILRS."
+    assert sorted(c[:2] for c in counts(text)) == [("artemis-accords", 56), ("ilrs", 13)]
+
+
+def test_joined_since_founding_is_not_a_count() -> None:
+    assert counts("Thirty-one nations have joined NATO since the alliance was founded.") == []
+
+
+def test_partners_of_a_third_party_are_not_partners_of_each_other() -> None:
+    text = "Nepal and Sri Lanka both signed cooperation agreements with China on navigation."
+    assert sorted(pairs(text), key=str) == sorted(
+        [(frozenset({"NP", "CN"}), "asserted"), (frozenset({"LK", "CN"}), "asserted")], key=str
+    )

@@ -316,3 +316,28 @@ def test_malformed_urls_are_terminal_errors(url: str) -> None:
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(url)
     assert not info.value.transient and "token" not in str(info.value)
+
+
+def test_fetched_feed_parses_with_its_headers_and_final_url(httpserver: HTTPServer) -> None:
+    from parsers.feeds import parse_feed
+
+    body = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Café</title>"
+        "<item><title>Sénégal joins</title><link>/news/senegal.html</link></item>"
+        "</channel></rss>"
+    ).encode("iso-8859-1")
+    httpserver.expect_request("/old").respond_with_data(
+        "", status=301, headers={"Location": httpserver.url_for("/feeds/rss.xml")}
+    )
+    httpserver.expect_request("/feeds/rss.xml").respond_with_data(
+        gzip.compress(body),
+        headers={"Content-Encoding": "gzip"},
+        content_type="application/rss+xml; charset=iso-8859-1",
+    )
+    with Fetcher() as fetcher:
+        result = fetcher.fetch(httpserver.url_for("/old"))
+    feed = parse_feed(result.content, content_type=result.content_type, url=result.url)
+    assert not feed.bozo and feed.title == "Café"
+    (item,) = feed.items
+    assert item.title == "Sénégal joins"
+    assert item.link == httpserver.url_for("/news/senegal.html")

@@ -157,3 +157,14 @@ def test_media_types() -> None:
     image = extract_page(b"\x89PNG\r\n", url="https://example.org/i.png", content_type="image/png")
     assert image.text == "" and image.url == "https://example.org/i.png"
     assert "seventeen" in extract_page(PAGE, content_type="application/xhtml+xml").text
+
+
+def test_canonical_link_to_the_home_page_is_ignored() -> None:
+    page = PAGE.replace('href="/world/ilrs?utm_source=rss#top"', 'href="https://news.example.org/"')
+    article = extract_page(page, url="https://news.example.org/world/ilrs-17")
+    assert article.url == "https://news.example.org/world/ilrs-17"
+    syndicated = PAGE.replace(
+        'href="/world/ilrs?utm_source=rss#top"', 'href="https://wire.example.com/story/1"'
+    )
+    article = extract_page(syndicated, url="https://news.example.org/world/ilrs-17")
+    assert article.url == "https://wire.example.com/story/1"
