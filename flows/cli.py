@@ -135,7 +135,7 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
                     try:
                         res = fetcher.fetch(item.link)
                     except FetchError as exc:
-                        problems.append(f"{item.link}: {exc}")
+                        problems.append(str(exc))  # names the (redacted) URL
                         docs.append(Document(url=item.link, kind="item", item=item))
                         continue
                     docs.append(

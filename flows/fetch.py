@@ -30,6 +30,7 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "LocalDocument",
+    "parse_retry_after",
     "read_path",
     "redact_url",
 ]

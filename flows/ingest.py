@@ -6,18 +6,18 @@ orchestrator. `flows.pipeline` wraps these in a few batched Prefect tasks.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from bs4 import BeautifulSoup
-
 from parsers.claims import extract_claims
 from parsers.errors import InputError, PactwatchError
 from parsers.feeds import parse_feed
 from parsers.gazetteer import Gazetteer
+from parsers.markup import html_to_text
 from parsers.model import Article, Claim, FeedItem, ParsedFeed
 from parsers.pages import extract_page
 from parsers.text import article_from_text
@@ -114,7 +114,7 @@ def _feed_items(
                 result = fetcher.fetch(item.link)
             except FetchError as exc:
                 harvest.fetches.append(_error_row(item.link, exc))
-                harvest.problems.append(f"{item.link}: {exc}")
+                harvest.problems.append(str(exc))  # names the (redacted) URL
                 continue
             harvest.fetches.append(_row(result))
             harvest.documents.append(
@@ -138,6 +138,7 @@ def collect_source(
     known_urls: set[str],
     follow_links: bool,
     max_links: int,
+    file_digests: Mapping[str, str] | None = None,
 ) -> Harvest:
     """Read one source: the feed or page over HTTP, or a local file or folder.
 
@@ -146,13 +147,21 @@ def collect_source(
     the harvest instead, and the run goes on.
     """
     harvest = Harvest(source=source.name)
+    file_digests = file_digests or {}
     follow = source.follow_links if source.follow_links is not None else follow_links
     limit = source.max_links if source.max_links is not None else max_links
     if source.kind == "path":
-        docs = read_path(Path(source.location))
-        for doc in docs:
-            harvest.fetches.append(FetchRow(url=str(doc.path), status=None, bytes=len(doc.data)))
+        for doc in read_path(Path(source.location)):
             url = doc.path.resolve().as_uri()
+            digest = hashlib.sha256(doc.data).hexdigest()
+            unchanged = file_digests.get(url) == digest
+            harvest.fetches.append(
+                FetchRow(
+                    url=url, status=None, etag=digest, bytes=len(doc.data), not_modified=unchanged
+                )
+            )
+            if unchanged:
+                continue
             if doc.kind == "feed":
                 parsed = parse_feed(doc.data, url=url)
                 _feed_items(
@@ -197,17 +206,25 @@ def collect_source(
     return harvest
 
 
-def _html_to_text(html: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
-    blocks = [b.get_text(" ", strip=True) for b in soup.find_all(["p", "li", "h1", "h2", "h3"])]
-    blocks = [b for b in blocks if b]
-    return "\n\n".join(blocks) if blocks else soup.get_text(" ", strip=True)
+def drop_leading_title(text: str, title: str | None) -> str:
+    """Main text without a first line that repeats the headline.
+
+    Extractors keep the page's <h1>; stored as text it would give every claim in
+    a headline twice, and two pieces of evidence for one statement.
+    """
+    if not title:
+        return text
+    first, sep, rest = text.lstrip().partition("\n")
+    norm = " ".join(first.split()).casefold().rstrip(".")
+    if sep and norm == " ".join(title.split()).casefold().rstrip("."):
+        return rest.lstrip("\n")
+    return text
 
 
 def article_from_item(item: FeedItem, *, fallback_url: str) -> Article:
     """An article from a feed item's own content (no page fetch)."""
     if item.content:
-        text = _html_to_text(item.content) if item.content_is_html else item.content
+        text = html_to_text(item.content, keep_lines=True) if item.content_is_html else item.content
     else:
         text = item.summary or ""
     url = canonicalize(item.link) if item.link else fallback_url
@@ -228,10 +245,9 @@ def document_article(doc: Document) -> Article:
                 article,
                 title=article.title or item.title,
                 published_at=article.published_at or item.published_at,
-                text=article.text
-                or (article_from_item(item, fallback_url=doc.url).text if item else ""),
+                text=article.text or article_from_item(item, fallback_url=doc.url).text,
             )
-        return article
+        return replace(article, text=drop_leading_title(article.text, article.title))
     if doc.kind == "text":
         return article_from_text(doc.data.decode("utf-8", errors="replace"), url=doc.url)
     raise InputError(f"{doc.url}: cannot extract articles from a {doc.kind} document directly")

@@ -116,8 +116,9 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> d
         validators = {
             s.location: store.fetch_validators(con, s.location) for s in sources if s.kind != "path"
         }
+        digests = {s.name: store.file_validators(con, s.name) for s in sources if s.kind == "path"}
         known = store.known_urls(con)
-    return {"first": first, "validators": validators, "known": known}
+    return {"first": first, "validators": validators, "known": known, "digests": digests}
 
 
 def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
@@ -137,6 +138,7 @@ def fetch_task(
     source: SourceConfig,
     validators: dict[str, tuple[str | None, str | None]],
     known: set[str],
+    digests: dict[str, str],
     retries: int,
 ) -> Harvest:
     """Read one source. Transient errors raise (Prefect retries them); on the last
@@ -151,6 +153,7 @@ def fetch_task(
                 known_urls=known,
                 follow_links=bool(f["follow_links"]),
                 max_links=int(f["max_links"]),
+                file_digests=digests,
             )
     except FetchError as exc:
         if exc.transient and current_task_run.run_count <= retries:
@@ -241,7 +244,13 @@ def pactwatch_run(
         retries=retries, retry_delay_seconds=float(cfg.fetch["retry_delay"])
     )
     futures: list[tuple[SourceConfig, PrefectFuture[Harvest]]] = [
-        (s, fetch.submit(cfg, s, prep["validators"], prep["known"], retries)) for s in sources
+        (
+            s,
+            fetch.submit(
+                cfg, s, prep["validators"], prep["known"], prep["digests"].get(s.name, {}), retries
+            ),
+        )
+        for s in sources
     ]
     harvests: list[Harvest] = []
     for src, fut in futures:

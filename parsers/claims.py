@@ -29,6 +29,9 @@ EXTRACTOR_VERSION = "2026.11.25-1"
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
 )
+_CLAUSE_PRONOUN = re.compile(
+    r";\s*(?:(?:today|now|currently|but|and|yet|since\s+then),?\s+)?(?P<p>it|they)\b(?!['’])"
+)
 _COUNTRY_NP = re.compile(
     r"\b[Tt]he\s+(?:(?:Asian|African|European|South\s+American|Gulf|island)\s+)?"
     r"(?:country|nation|state|kingdom|republic)\b(?!['’]s?\s+(?:first|second))"
@@ -61,6 +64,7 @@ class _Article:
         self.coalition_counts = counts
         self.coalition_first = first
         self.history: list[str] = []  # actor ids in reading order (resolved mentions included)
+        self.previous: list[str] = []  # actor ids of the previous sentence, in order
 
     def main_coalition(self) -> str | None:
         if not self.coalition_counts:
@@ -106,12 +110,19 @@ def _sentence_mentions(
     pm = _PRONOUN_SUBJECT.match(sentence)
     if pm and previous_first and not _overlaps(pm.span("p"), out):
         out.append((pm.start("p"), pm.end("p"), previous_first))
+    # "ESA had 15 members; today it has 23": "it" after a semicolon is this sentence's subject
+    for sm in _CLAUSE_PRONOUN.finditer(sentence):
+        firsts = sorted(m for m in out if m[1] <= sm.start("p"))
+        if firsts and not _overlaps(sm.span("p"), out):
+            out.append((sm.start("p"), sm.end("p"), firsts[0][2]))
     for rx, role in ((_COUNTRY_NP, "country"), (_AGENCY_NP, "agency")):
         for m in rx.finditer(sentence):
             if _overlaps(m.span(), out):
                 continue
             earlier = [a for s, _e, a in sorted(out) if s < m.start() and art.gaz.has_role(a, role)]
-            target = earlier[-1] if earlier else art.last(role)
+            # "the country" at the start of a sentence is usually the previous one's subject
+            previous = [a for a in art.previous if art.gaz.has_role(a, role)]
+            target = earlier[-1] if earlier else (previous[0] if previous else art.last(role))
             if target:
                 out.append((m.start(), m.end(), target))
     for m in _COALITION_NP.finditer(sentence):
@@ -141,6 +152,15 @@ def _merge_space_agencies(sentence: str, mentions: list[Mention], gaz: Gazetteer
     i = 0
     while i < len(mentions):
         s, e, a = mentions[i]
+        if (
+            gaz.has_role(a, "country")
+            and i + 1 < len(mentions)
+            and re.fullmatch(r"['’]s\s+", sentence[e : mentions[i + 1][0]])
+            and gaz.stands_for(mentions[i + 1][2]) == a
+        ):
+            out.append((s, mentions[i + 1][1], mentions[i + 1][2]))  # "Italy's ASI" is ASI
+            i += 2
+            continue
         m = _SPACE_AGENCY.match(sentence[e:]) if gaz.has_role(a, "country") else None
         gm = _GOVERNMENT.match(sentence[e:]) if gaz.has_role(a, "country") else None
         if gm and not _overlaps((e, e + gm.end()), mentions):
@@ -227,6 +247,7 @@ def extract_claims(
                 seen.add(key)
                 claims.append(claim)
         art.history.extend(a for _, _, a in mentions)
+        art.previous = [a for _, _, a in mentions]
         previous_first = mentions[0][2] if mentions else None
     return claims
 

@@ -45,7 +45,7 @@ def parse_feed(
 
 def looks_like_json_feed(data: bytes) -> bool:
     """True when the bytes start like a JSON object (after a BOM and whitespace)."""
-    head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"{")
 
 

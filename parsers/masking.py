@@ -74,9 +74,11 @@ def mask(sentence: str, mentions: list[tuple[int, int, str]], gazetteer: Gazette
         candidates.append((qm.start, qm.end, "quantity", qm.quantity))
 
     taken: list[tuple[int, int, SlotKind, object]] = []
+    used = bytearray(len(sentence) + 1)
     for cand in candidates:  # priority is list order: actors, missions, ordinals, figures
-        if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
+        if not any(used[cand[0] : cand[1]]):
             taken.append(cand)
+            used[cand[0] : cand[1]] = b"\x01" * (cand[1] - cand[0])
     taken.sort(key=lambda t: t[0])
 
     parts: list[str] = []

@@ -23,66 +23,26 @@ __all__ = [
     "parse_quantity",
 ]
 
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
+_UNITS_TEXT = """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen
+"""
+_UNITS = _UNITS_TEXT.split()
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SCALES = {"thousand": 1_000, "million": 1_000_000}
 
 _UNIT_VALUE = {w: i for i, w in enumerate(_UNITS)}
 _TENS_VALUE = {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 
-_ORD_UNITS = [
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-]
-_ORD_TENS = [
-    "twentieth",
-    "thirtieth",
-    "fortieth",
-    "fiftieth",
-    "sixtieth",
-    "seventieth",
-    "eightieth",
-    "ninetieth",
-]
+_ORD_UNITS_TEXT = """
+    zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth
+"""
+_ORD_UNITS = _ORD_UNITS_TEXT.split()
+_ORD_TENS_TEXT = """
+    twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth
+"""
+_ORD_TENS = _ORD_TENS_TEXT.split()
 _ORD_VALUE = {w: i for i, w in enumerate(_ORD_UNITS)}
 _ORD_VALUE.update({w: 20 + 10 * i for i, w in enumerate(_ORD_TENS)})
 _ORD_SCALE = {"hundredth": 100, "thousandth": 1_000, "millionth": 1_000_000}

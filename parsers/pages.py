@@ -360,7 +360,8 @@ _FURNITURE = re.compile(
           |more\s+on\s+this\s+(?:story|topic)|mehr\s+zum\s+thema|auch\s+interessant
           |à\s+lire\s+aussi|leggi\s+anche|lee\s+también)\b.{0,200}
       | (?:das\s+)?(?:thema\s+)?könnte\s+(?:sie|dich)\s+auch\s+interessieren:?
-      | (?:advertisement|anzeige|werbung|publicité|sponsored(?:\s+content)?)
+      | (?:advertisement|anzeige|werbung|publicité|sponsored(?:\s+content)?)(?:\s*[·|:–—-]\s*.{0,40})?
+      | scroll\s+to\s+continue(?:\s+with\s+content)?
       | (?:[\w.&'-]+\s+){0,4}newsletter
       | (?:sign\s+up|subscribe)\b.{0,120}
       | .{0,80}\bnewsletter\b.{0,80}\b(?:sign\s+up|subscribe|abonnieren|anmelden|erhalten\s+sie|inscri\w+)\b.{0,160}

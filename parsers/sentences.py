@@ -14,126 +14,21 @@ __all__ = ["Span", "split_sentences"]
 Span = tuple[int, int, str]
 
 # Titles and abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "col",
-        "lt",
-        "capt",
-        "sgt",
-        "cmdr",
-        "adm",
-        "gov",
-        "sen",
-        "rep",
-        "pres",
-        "st",
-        "sr",
-        "jr",
-        "rev",
-        "hon",
-        "no",
-        "nos",
-        "vol",
-        "fig",
-        "art",
-        "sec",
-        "ch",
-        "pp",
-        "p",
-        "ed",
-        "eds",
-        "est",
-        "approx",
-        "dept",
-        "univ",
-        "inc",
-        "corp",
-        "ltd",
-        "co",
-        "bros",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "vs",
-        "etc",
-        "al",
-        "cf",
-        "e.g",
-        "i.e",
-        "a.m",
-        "p.m",
-    ]
-)
+_ABBREVIATIONS_WORDS = """
+    mr mrs ms dr prof gen col lt capt sgt cmdr adm gov sen rep pres st sr jr rev hon no nos
+    vol fig art sec ch pp p ed eds est approx dept univ inc corp ltd co bros jan feb mar apr
+    jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun vs etc al cf e.g i.e a.m
+    p.m
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_WORDS.split())
 # Abbreviations that are often the last word of a sentence too: split after them
 # only when the next word clearly starts a sentence.
-_SENTENCE_STARTERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "in",
-        "on",
-        "at",
-        "for",
-        "but",
-        "and",
-        "or",
-        "so",
-        "yet",
-        "however",
-        "meanwhile",
-        "still",
-        "while",
-        "when",
-        "after",
-        "before",
-        "as",
-        "if",
-        "there",
-        "here",
-        "his",
-        "her",
-        "their",
-        "our",
-        "officials",
-        "analysts",
-        "china",
-        "russia",
-    ]
-)
+_SENTENCE_STARTERS_WORDS = """
+    the a an this that these those it its he she they we i in on at for but and or so yet
+    however meanwhile still while when after before as if there here his her their our
+    officials analysts china russia
+"""
+_SENTENCE_STARTERS = frozenset(_SENTENCE_STARTERS_WORDS.split())
 
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
@@ -188,10 +83,26 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
+MAX_SENTENCE = 1000  # characters; news sentences are far shorter, runaway ones are tables
+
+
 def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        # a run-on "sentence" (a table, a list scraped without punctuation): cut it at
+        # the last clause or word break so later stages stay linear
+        window = text[start : start + MAX_SENTENCE]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        if cut < MAX_SENTENCE // 2:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = MAX_SENTENCE - 1
+        _add(text, start, start + cut + 1, spans)
+        start += cut + 1
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end, text[start:end]))

@@ -92,42 +92,11 @@ _ACCORDING = re.compile(
     r"(?P<role>\s+(?:state\s+media|officials?|sources?|spokes(?:man|woman|person)|ministry|"
     r"government|media|diplomats?))?"
 )
-_STOP = frozenset(
-    [
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "But",
-        "And",
-        "In",
-        "On",
-        "As",
-        "At",
-        "It",
-        "Its",
-        "A",
-        "An",
-        "If",
-        "While",
-        "When",
-        "After",
-        "Before",
-        "However",
-        "Meanwhile",
-        "Still",
-        "Yet",
-        "So",
-        "Also",
-        "Then",
-        "There",
-        "Here",
-        "Officials",
-        "Analysts",
-        "Experts",
-    ]
-)
+_STOP_WORDS = """
+    The This That These Those But And In On As At It Its A An If While When After Before
+    However Meanwhile Still Yet So Also Then There Here Officials Analysts Experts
+"""
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -10,6 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# As `pactwatch run` does before importing Prefect: its console handler would
+# otherwise keep a reference to the first test's captured stderr for the session.
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+
+# The test web server's request log would go to whichever captured stream the
+# first test had; it is noise here, so keep it to real errors.
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

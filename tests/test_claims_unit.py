@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers.claims import EXTRACTOR_VERSION, extract_claims
 from parsers.gazetteer import Gazetteer
@@ -448,3 +450,34 @@ def test_partners_of_a_third_party_are_not_partners_of_each_other() -> None:
     assert sorted(pairs(text), key=str) == sorted(
         [(frozenset({"NP", "CN"}), "asserted"), (frozenset({"LK", "CN"}), "asserted")], key=str
     )
+
+
+# ---- never raises, stays linear -------------------------------------------------------
+
+_WORDS_TEXT = """
+    China Russia NATO the ILRS signed joined has 17 members and with cooperation Peru ,
+    became the 41st country to sign Artemis Accords more than 50 states backing US-led it
+    said according to Wu of for on . ; ( ) ESA It the accords
+"""
+_WORDS = _WORDS_TEXT.split()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    for c in extract_claims(text):
+        assert text[c.span[0] : c.span[1]] == c.sentence
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=80))
+def test_never_raises_on_domain_word_soup(words: list[str]) -> None:
+    text = " ".join(words)
+    for c in extract_claims(text):
+        assert text[c.span[0] : c.span[1]] == c.sentence
+
+
+def test_run_on_lists_finish() -> None:
+    # without bounds these took minutes (regex backtracking over long name lists)
+    assert extract_claims("Peru, " * 600 + "signed the ILRS.") is not None
+    assert all(len(s) <= 1000 for *_, s in split_sentences("word " * 5000))

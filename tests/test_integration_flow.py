@@ -198,7 +198,7 @@ type = "console"
     assert main(["run", "--config", str(cfg)]) == 1
     err = capsys.readouterr().err
     assert "pactwatch: error: source broken:" in err and "404" in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     db = tmp_path / "w.duckdb"
     assert rows(db, "select count(*) from articles")[0][0] == 4
     assert rows(db, "select count(*) from fetches where source = 'broken' and error is not null")[0][0] == 1

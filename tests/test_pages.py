@@ -128,6 +128,7 @@ def test_furniture_lines_are_dropped_and_story_lines_kept() -> None:
             "Peru became the 41st country to sign the Artemis Accords.",
             "Read more: China and Russia plan a lunar power station",
             "Advertisement",
+            "Advertisement · Scroll to continue",
             "Sign up for our weekly newsletter",
             "(Credit: Jane Doe / Space Desk)",
             "Related articles",

@@ -206,6 +206,20 @@ def fetch_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | No
     return row[0], row[1]
 
 
+def file_validators(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """Latest content digest (kept in `etag`) of each file a local source has read.
+
+    The local-file analogue of a conditional GET: an unchanged file is not parsed again.
+    """
+    rows = con.execute(
+        "SELECT url, arg_max(etag, fetched_at) FROM fetches"
+        " WHERE source = ? AND error IS NULL AND etag IS NOT NULL AND url LIKE 'file:%'"
+        " GROUP BY url",
+        [source],
+    ).fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
 def known_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every stored article URL, canonical and fetched: links not worth following again."""
     rows = con.execute(

@@ -1,0 +1,188 @@
+"""`make bench`: throughput of each stage, as ratios against a baseline measured in the same run.
+
+Baselines are the bare libraries on the same inputs, so the ratios say what
+pactwatch's own work costs on top of them, on whatever machine runs this:
+
+  feeds     parse_feed (decode, normalise, JSON Feed)   vs  feedparser.parse
+  pages     extract_page (text, title, date, canonical) vs  trafilatura.extract
+  claims    extract_claims over every sentence          vs  sentence splitting alone
+  pipeline  pages -> claims -> DuckDB + detection       vs  trafilatura.extract
+  flow      `pactwatch run` (Prefect flow, subprocess)  vs  the same pipeline without Prefect
+
+Corpora are read in place from ../shared/corpora; the seed from ../shared/seeds.
+Timing asserts belong nowhere near `make test`; this prints, it does not judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+SEED = SHARED / "seeds" / "000_17b73280fd41ee70.txt"
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def report(name: str, ours: float, base: float, units: int, unit: str, base_name: str) -> None:
+    print(
+        f"{name:<9} {units / ours:>10.1f} {unit}/s  "
+        f"(baseline {base_name}: {units / base:>9.1f} {unit}/s)  ratio {ours / base:5.2f}x",
+        flush=True,
+    )
+
+
+def bench_feeds(repeat: int) -> None:
+    import feedparser
+
+    from parsers.feeds import parse_feed
+
+    files = sorted(
+        p
+        for p in (CORPORA / "feed-rs-fixture").rglob("*")
+        if p.is_file() and p.suffix in (".xml", ".json") and not p.name.endswith(".serde.json")
+    )
+    files += sorted((CORPORA / "feedparser-tests" / "wellformed").rglob("*.xml"))
+    blobs = [p.read_bytes() for p in files]
+    base = best_of(lambda: [feedparser.parse(b) for b in blobs], repeat)
+    ours = best_of(lambda: [parse_feed(b) for b in blobs], repeat)
+    report("feeds", ours, base, len(blobs), "feeds", "feedparser.parse")
+
+
+def _pages() -> list[tuple[str, bytes]]:
+    cache = CORPORA / "trafilatura-eval" / "cache"
+    return [(p.name, p.read_bytes()) for p in sorted(cache.glob("*.html"))]
+
+
+def bench_pages(repeat: int) -> None:
+    import trafilatura
+
+    from parsers.pages import extract_page
+
+    pages = _pages()
+    base = best_of(lambda: [trafilatura.extract(b) for _, b in pages], repeat)
+    ours = best_of(lambda: [extract_page(b, url=f"https://bench.example/{n}") for n, b in pages], repeat)
+    report("pages", ours, base, len(pages), "pages", "trafilatura.extract")
+
+
+def _claim_texts() -> list[str]:
+    import json
+
+    texts = []
+    gold = ROOT / "tests" / "eval" / "gold.jsonl"
+    if gold.is_file():
+        texts += [json.loads(line)["text"] for line in gold.read_text("utf-8").splitlines() if line]
+    if SEED.is_file():
+        from parsers.text import article_from_text
+
+        texts.append(article_from_text(SEED.read_text("utf-8")).text)
+    return texts
+
+
+def bench_claims(repeat: int) -> None:
+    from parsers.claims import extract_claims
+    from parsers.gazetteer import Gazetteer
+    from parsers.sentences import split_sentences
+
+    gaz = Gazetteer.default()
+    texts = _claim_texts() * 5
+    n_sentences = sum(len(split_sentences(t)) for t in texts)
+    base = best_of(lambda: [split_sentences(t) for t in texts], repeat)
+    ours = best_of(lambda: [extract_claims(t, gazetteer=gaz) for t in texts], repeat)
+    report("claims", ours, base, n_sentences, "sentences", "sentence splitting")
+
+
+def bench_pipeline(repeat: int) -> float:
+    import trafilatura
+
+    from alerts.options import AlertOptions
+    from alerts.record import record_and_detect
+    from flows.ingest import Document, extract_documents
+    from parsers.claims import EXTRACTOR_VERSION
+    from parsers.gazetteer import Gazetteer
+    from warehouse.db import open_writer
+
+    pages = _pages()
+    gaz = Gazetteer.default()
+
+    def pipeline() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            docs = [Document(url=f"https://bench.example/{n}", kind="html", data=b) for n, b in pages]
+            batch, _ = extract_documents(docs, gazetteer=gaz)
+            now = datetime.now(UTC)
+            with open_writer(Path(tmp) / "w.duckdb") as con:
+                record_and_detect(
+                    con, "bench", batch, extractor_version=EXTRACTOR_VERSION, fetched_at=now,
+                    baseline=False, channels=["console"], options=AlertOptions(), now=now,
+                )
+
+    base = best_of(lambda: [trafilatura.extract(b) for _, b in pages], repeat)
+    ours = best_of(pipeline, repeat)
+    report("pipeline", ours, base, len(pages), "pages", "trafilatura.extract")
+    return ours
+
+
+def bench_flow(plain_seconds: float) -> None:
+    """The whole `pactwatch run` in a subprocess (Prefect start-up included)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        shutil.copytree(CORPORA / "trafilatura-eval" / "cache", folder)
+        cfg = Path(tmp) / "pactwatch.toml"
+        cfg.write_text(
+            f'[warehouse]\npath = "w.duckdb"\n[alerts]\nbaseline = false\n'
+            f'[[sources]]\nname = "bench"\npath = "{folder}"\n[[channels]]\ntype = "console"\n',
+            encoding="utf-8",
+        )
+        cmd = [str(Path(sys.executable).parent / "pactwatch"), "run", "--config", str(cfg)]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)  # nothing new: fixed costs only
+        again = time.perf_counter() - t0
+    n = len(_pages())
+    print(
+        f"flow      {n / first:>10.1f} pages/s  (`pactwatch run` incl. Prefect start-up {first:.1f} s; "
+        f"plain pipeline {plain_seconds:.2f} s)  ratio {first / plain_seconds:5.2f}x; "
+        f"re-run with nothing new {again:.1f} s",
+        flush=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-flow", action="store_true")
+    args = parser.parse_args()
+    if not CORPORA.is_dir():
+        print(f"bench: corpora not found at {CORPORA}", file=sys.stderr)
+        return 2
+    bench_feeds(args.repeat)
+    bench_pages(args.repeat)
+    bench_claims(args.repeat)
+    plain = bench_pipeline(args.repeat)
+    if not args.skip_flow:
+        bench_flow(plain)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
