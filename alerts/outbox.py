@@ -52,10 +52,12 @@ class DeliveryReport:
         }
 
 
-def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
-    """Delay before the next try after `attempts` failures: exponential and capped, with jitter
-    (half to all of the step) so many pending rows do not retry in lockstep."""
-    ceiling = min(BASE_DELAY * (1 << min(max(attempts - 1, 0), 20)), MAX_DELAY)
+def backoff(
+    attempts: int, *, rng: random.Random | None = None, base: timedelta = BASE_DELAY
+) -> timedelta:
+    """Delay before the next try after `attempts` failures: `base` doubled per failure and
+    capped, with jitter (half to all of the step) so many pending rows do not retry in lockstep."""
+    ceiling = min(base * (1 << min(max(attempts - 1, 0), 20)), MAX_DELAY)
     fraction = 0.5 + 0.5 * (rng.random() if rng is not None else random.random())
     return ceiling * fraction
 
@@ -77,14 +79,18 @@ def deliver_pending(
     lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT,
     rng: random.Random | None = None,
     lease: timedelta = DEFAULT_LEASE,
+    retry_delay: timedelta = BASE_DELAY,
+    due_only: bool = True,
 ) -> DeliveryReport:
     """Send every due pending delivery whose channel is configured.
 
     Deliveries for channels not in `channels` stay pending (and are counted).
-    A transient failure reschedules with backoff until `max_attempts`, then the
-    row is marked failed; a terminal failure marks it failed at once. Rows are
-    never deleted. Rows being sent are leased for `lease`, so a concurrent call
-    skips them; if this process dies mid-send, they are due again when the lease ends.
+    A transient failure reschedules with backoff (from `retry_delay`, doubling)
+    until `max_attempts`, then the row is marked failed; a terminal failure marks
+    it failed at once. Rows are never deleted. With `due_only=False` pending rows
+    are sent whether or not their backoff has run out (`pactwatch deliver`: "now").
+    Rows being sent are leased for `lease`, so a concurrent call skips them; if
+    this process dies mid-send, they are due again when the lease ends.
     """
     by_name = {c.name: c for c in channels}
     if not by_name:
@@ -93,11 +99,12 @@ def deliver_pending(
         # Lease what we are about to send: a concurrent deliverer skips leased rows.
         rows = con.execute(
             "UPDATE deliveries SET lease_until = ?"
-            " WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            " WHERE status = 'pending'"
+            " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
             " AND (lease_until IS NULL OR lease_until <= ?)"
             " AND channel IN (SELECT unnest(?::VARCHAR[]))"
             " RETURNING alert_id, channel, attempts, created_at",
-            [now + lease, now, now, sorted(by_name)],
+            [now + lease, due_only, now, now, sorted(by_name)],
         ).fetchall()
         rows.sort(key=lambda r: (r[3], r[0], r[1]))
         payloads: dict[str, dict[str, Any]] = {}
@@ -161,7 +168,7 @@ def deliver_pending(
                         [
                             attempts,
                             error,
-                            now + backoff(attempts, rng=rng),
+                            now + backoff(attempts, rng=rng, base=retry_delay),
                             item.alert_id,
                             item.channel,
                         ],

@@ -47,9 +47,9 @@ def _emit_json(obj: Any, out: TextIO) -> None:
 
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
-    from .pipeline import pactwatch_run
+    from .pipeline import configured_flow
 
-    summary = pactwatch_run(
+    summary = configured_flow(cfg)(
         config_path=str(cfg.file) if cfg.file else None, source_names=args.source or None
     )
     for outcome in summary.sources:
@@ -70,7 +70,13 @@ def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
     home = cfg.warehouse_path.resolve().parent / ".pactwatch-prefect"
     say("info", "serving the pactwatch-run flow; press Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
-        serve(config_path=config_path, cron=args.cron, interval=args.interval, home=home)
+        serve(
+            config_path=config_path,
+            cron=args.cron,
+            interval=args.interval,
+            home=home,
+            workers=int(cfg.fetch["workers"]),
+        )
     say("info", "stopped")
     return 0
 
@@ -207,7 +213,7 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     from .runtime import deliver
 
-    report = deliver(cfg)
+    report = deliver(cfg, due_only=False)  # "now": a retry backoff does not hold it back
     for err in report.errors:
         say("warning", f"delivery: {err}")
     print(

@@ -48,6 +48,7 @@ _ALERTS: dict[str, tuple[type, Any]] = {
     "ignore_attributed": (bool, False),
     "coalitions": (list, []),
     "max_attempts": (int, 8),
+    "retry_delay": (float, 30.0),
 }
 _SOURCE: dict[str, tuple[type, Any]] = {
     "name": (str, None),

@@ -9,6 +9,7 @@ task. The work itself lives in plain functions (`flows.ingest`, `warehouse`,
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -218,6 +219,14 @@ def store_task(
     return outcomes, alerts_new
 
 
+def _crash_point(step: str) -> None:
+    """Test hook: `PACTWATCH_TEST_CRASH_AFTER=store` kills the process right after that
+    step has committed (exit status 137, as SIGKILL gives), so tests can prove that
+    alerts detected but not yet delivered are not lost."""
+    if os.environ.get("PACTWATCH_TEST_CRASH_AFTER") == step:
+        os._exit(137)
+
+
 @task(name="deliver", cache_policy=NO_CACHE)
 def deliver_task(cfg: Config) -> DeliveryReport:
     return deliver(cfg)
@@ -225,7 +234,11 @@ def deliver_task(cfg: Config) -> DeliveryReport:
 
 @flow(
     name="pactwatch-run",
-    task_runner=ThreadPoolTaskRunner(max_workers=4),  # type: ignore[arg-type]
+    # `pactwatch run` sets [fetch] workers through configured_flow(); scheduled runs
+    # (a fresh process) read it from the environment that `pactwatch serve` sets.
+    task_runner=ThreadPoolTaskRunner(  # type: ignore[arg-type]
+        max_workers=int(os.environ.get("PACTWATCH_FETCH__WORKERS", "4"))
+    ),
     log_prints=False,
 )
 def pactwatch_run(
@@ -262,6 +275,7 @@ def pactwatch_run(
 
     batches = extract_task(cfg, harvests)
     outcomes, alerts_new = store_task(cfg, run_id, harvests, batches, prep["first"])
+    _crash_point("store")
     summary.sources = outcomes
     summary.alerts_new = alerts_new
     summary.deliveries = deliver_task(cfg)
@@ -274,3 +288,10 @@ def pactwatch_run(
             summary=summary.as_dict(),
         )
     return summary
+
+
+def configured_flow(cfg: Config) -> Any:
+    """The run flow with `[fetch] workers` threads for the per-source fetch tasks."""
+    return pactwatch_run.with_options(
+        task_runner=ThreadPoolTaskRunner(max_workers=int(cfg.fetch["workers"]))  # type: ignore[arg-type]
+    )

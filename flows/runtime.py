@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from alerts.options import AlertOptions
 from alerts.outbox import DeliveryReport, deliver_pending
@@ -15,8 +16,12 @@ from .fetch import Fetcher
 from .ingest import now_utc
 
 
-def deliver(cfg: Config) -> DeliveryReport:
-    """Send every due pending delivery (also `pactwatch deliver`, without Prefect)."""
+def deliver(cfg: Config, *, due_only: bool = True) -> DeliveryReport:
+    """Send pending deliveries (also `pactwatch deliver`, without Prefect).
+
+    A run sends what is due; `due_only=False` (`pactwatch deliver`) also sends
+    what is still waiting out its retry backoff.
+    """
     channels = build_channels(cfg.channels)
     return deliver_pending(
         cfg.warehouse_path,
@@ -24,6 +29,8 @@ def deliver(cfg: Config) -> DeliveryReport:
         now=now_utc(),
         max_attempts=int(cfg.alerts["max_attempts"]),
         lock_timeout=cfg.lock_timeout,
+        retry_delay=timedelta(seconds=float(cfg.alerts["retry_delay"])),
+        due_only=due_only,
     )
 
 

@@ -96,8 +96,18 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(*, config_path: str | None, cron: str | None, interval: float | None, home: Path) -> None:
+def serve(
+    *,
+    config_path: str | None,
+    cron: str | None,
+    interval: float | None,
+    home: Path,
+    workers: int,
+) -> None:
     """Serve the run flow until interrupted (Ctrl-C or SIGTERM)."""
+    # Scheduled runs execute in a fresh process that imports flows.pipeline; the
+    # thread-pool size is fixed at import, so pass it the way config overrides travel.
+    os.environ["PACTWATCH_FETCH__WORKERS"] = str(workers)
 
     def _serve() -> None:
         from prefect.deployments.runner import EntrypointType  # type: ignore[attr-defined]

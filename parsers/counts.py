@@ -113,12 +113,25 @@ _R_LEAVING = re.compile(
     rf"(?:\s+{NOUN})?(?P<after>\s*(?:[.;,]|$)[^;]*)",
     F,
 )
+_R_PASSIVE = re.compile(
+    rf"(?P<c>{C})\s+(?P<mid>(?:(?:has|have|had|now|already|so\s+far)\s+)*)been\s+(?:signed|joined|"
+    rf"endorsed|ratified|backed)\s+by\s+(?P<q>{Q})\s+{COUNT_ADJ}(?P<noun>{NOUN})\b(?P<after>[^;]*)",
+    F,
+)
 _R_WITH_FRONT = re.compile(
     rf"\b[Ww]ith\s+(?:(?:just|only|some)\s+)?(?P<q>{Q})\s+{COUNT_ADJ}(?P<noun>{NOUN})\s*,\s*"
     rf"{PRE_C}(?P<c>{C})(?P<after>[^;]*)",
     F,
 )
 _R_PAREN = re.compile(rf"(?P<c>{C})\s*\(\s*(?P<q>{Q})\s+{COUNT_ADJ}(?P<noun>{NOUN})\s*\)", F)
+_R_C_MEMBERSHIP = re.compile(
+    rf"(?P<c>{C}){POSS}?\s+(?:membership|signatory\s+count|roster|ranks|tally)\s+"
+    rf"(?P<mid>(?:(?:has|have|now|already|so\s+far|will|could|may|is\s+expected\s+to)\s+)*)"
+    rf"(?:climbs?|climbed|climbing|rises?|rose|risen|grows?|grew|grown|reach(?:es|ed)?|hits?|"
+    rf"stands?|stood|jump(?:s|ed)?|swell(?:s|ed)?|increase[sd]?|totals?|totalled|is|was)\s+"
+    rf"(?:at\s+|to\s+)?(?P<q>{Q})\b(?P<after>[^;]*)",
+    F,
+)
 _R_NUMBER_OF = re.compile(
     rf"\b(?:the\s+)?(?:number\s+of\s+(?:{NOUN})|{NOUN}|membership|signatory\s+count|tally|roster|"
     rf"ranks)\s+(?:of|to|in)\s+{PRE_C}(?P<c>{C})(?P<mid>\s+(?:has|have|now|already|thus\s+far|"
@@ -134,6 +147,12 @@ _R_TOTAL = re.compile(
     rf"\s+to\s+(?P<q>{Q})\b(?P<after>[^;]*)",
     F,
 )
+
+
+def _lead(text: str, pos: int) -> str:
+    """Up to four words before `pos` in the same clause."""
+    head = re.split(r"[,;:]", text[:pos])[-1]
+    return " ".join(head.split()[-4:])
 
 
 def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
@@ -168,8 +187,7 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
             if not ok_q(mt.group("q"), mt.start("q")):
                 continue
             # the coalition nearest the verb, and never a sentence whose subject is an actor
-            cs = m.tokens(mt.group("c") + mid, "@")
-            coal = [s for s in cs if s.token[1] in "CB"]
+            coal = m.coalitions(mt.group("c") + mid)
             tail = last_clause(mid).strip()
             if re.search(r"@A\d+\s*(?:now|still|already|currently)?$", tail) or re.search(
                 rf"{Q}\s+{NOUN}", mid, F
@@ -194,7 +212,7 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
             continue
         if re.search(r"@A\d+", last_clause(mid)):
             continue
-        nearest = [s for s in m.tokens(mt.group("c") + mid) if s.token[1] in "CB"]
+        nearest = m.coalitions(mt.group("c") + mid)
         yield from emit(
             mt.group("q"),
             nearest[-1].token,
@@ -206,7 +224,7 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
         for mt in _R_LEAVING.finditer(text):
             ctok = mt.group("c")
             if ctok is None:
-                before_coal = [s for s in m.tokens(text[: mt.start()]) if s.token[1] in "CB"]
+                before_coal = m.coalitions(text[: mt.start()])
                 ctok = before_coal[-1].token if before_coal else None
             if ctok and ok_q(mt.group("q"), mt.start("q")):
                 yield from emit(mt.group("q"), ctok, mt.start("q"), "", mt.group("after"))
@@ -222,12 +240,17 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
         _R_QUALIFIED,
         _R_PAREN,
         _R_WITH_FRONT,
+        _R_PASSIVE,
     ):
         for mt in rx.finditer(text):
             if not ok_q(mt.group("q"), mt.start("q")):
                 continue
             d = mt.groupdict()
             before = d.get("mid") or ""
+            if rx is _R_BEFORE:
+                # "analysts expect fewer than 20 members in the ILRS": the verb before
+                # the figure sets the modality
+                before = _lead(text, mt.start()) + " " + before
             yield from emit(
                 mt.group("q"),
                 mt.group("c"),
@@ -235,6 +258,11 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
                 before,
                 d.get("after") or "",
                 bool(d.get("ormore")),
+            )
+    for mt in _R_C_MEMBERSHIP.finditer(text):
+        if ok_q(mt.group("q"), mt.start("q")):
+            yield from emit(
+                mt.group("q"), mt.group("c"), mt.start("q"), mt.group("mid"), mt.group("after")
             )
     for mt in _R_NUMBER_OF.finditer(text):
         if ok_q(mt.group("q"), mt.start("q")):
@@ -246,7 +274,7 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
             continue
         ctok = mt.group("c2")
         if ctok is None:
-            before_coal = [s for s in m.tokens(text[: mt.start()]) if s.token[1] in "CB"]
+            before_coal = m.coalitions(text[: mt.start()])
             if not before_coal:
                 continue
             ctok = before_coal[-1].token

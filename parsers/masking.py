@@ -52,6 +52,10 @@ class Masked:
         """A masked fragment with every placeholder put back as sentence text."""
         return _TOKEN.sub(lambda m: self.surface(m.group(0)), masked_fragment)
 
+    def coalitions(self, fragment: str) -> list[Slot]:
+        """Coalition slots (``@C``, ``@B``) named in `fragment`, in order."""
+        return [s for s in self.tokens(fragment) if s.token[1] in "CB"]
+
     def tokens(self, fragment: str, prefix: str = "@") -> list[Slot]:
         """Slots named in `fragment` whose token starts with one of `prefix`'s characters."""
         return [

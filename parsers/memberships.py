@@ -40,7 +40,7 @@ _JOIN_VERB = (
     r"acceded\s+to|accedes\s+to|"
     r"accede\s+to|ratified|ratifies|ratify|inked|inks|ink|endorsed|endorses|endorse|adopted|"
     r"entered|enter|(?:became|become|becomes|becoming)\s+(?:a|an|the\s+latest|the\s+newest|the\s+"
-    r"most\s+recent|its\s+newest|its\s+latest)\s+(?:full\s+)?(?:member|signatory|party|signer)"
+    r"most\s+recent|its\s+newest|its\s+latest|the\s+next|its\s+next)\s+(?:full\s+)?(?:member|signatory|party|signer)"
     r"(?:\s+(?:state|country|nation))?\s+(?:of|to|in)|(?:was|were|has\s+been|have\s+been|is|are|"
     r"be|being)\s+(?:formally\s+|officially\s+)?(?:admitted|accepted|welcomed)\s+(?:to|into|as\s+a\s+"
     r"member\s+of)|(?:put|puts|added|adds)\s+(?:its|their)\s+(?:name|signature)s?\s+to)"
@@ -72,6 +72,11 @@ _COORD_PRE = (
     r"plans\s+to|is\s+expected\s+to|is\s+set\s+to|wants\s+to|hopes\s+to|agreed\s+to|"
     r"went\s+on\s+to|is\s+considering|intends\s+to)\s+)*"
 )
+_SECOND_VP = re.compile(
+    rf"^\s*,?\s*(?:or|and|and\s+then|and\s+later)\s+(?:to\s+)?(?:{_JOIN_VERB})"
+    rf"(?:\s+(?:on|up)\s+to|\s+onto)?\s+{PRE_C}(?P<c>{C})",
+    F,
+)
 _J_COORD = re.compile(
     rf"^(?:[\w'’]+\s+){{0,4}}?(?:the\s+)?(?P<subj>{list_of(A)})\s+[^;]{{0,200}}?\b(?:but|and|yet)\s+"
     rf"(?P<pre>{_COORD_PRE})(?P<verb>{_JOIN_VERB})(?:\s+(?:on|up)\s+to|\s+onto)?\s+"
@@ -81,7 +86,8 @@ _J_COORD = re.compile(
 _J_BARE = re.compile(
     rf"\b(?:when|as|after|before|since|once|where)\s+(?:the\s+)?(?P<subj>{list_of(A)})\s+"
     r"(?P<pre>(?:(?:also|formally|officially|finally|all|both|had|have|has|later)\s+){0,2})"
-    r"(?P<verb>joined|signed(?:\s+(?:on|up))?|acceded|(?:added|put)\s+(?:its|their)\s+"
+    r"(?P<verb>joined|joins|signed(?:\s+(?:on|up))?|signs(?:\s+(?:on|up))?|acceded|accedes|"
+    r"(?:added|adds|put|puts)\s+(?:its|their)\s+"
     r"(?:name|signature)s?)(?=\s*(?:[.,;]|$|in\s+|on\s+|last\s+|this\s+))",
     F,
 )
@@ -93,9 +99,10 @@ _J_PASSIVE = re.compile(
     F,
 )
 _J_AMONG = re.compile(
-    rf"{SUBJ}(?P<pre>(?:(?:is|are|was|were|now|also)\s+)+)(?:among|one\s+of)\s+(?:the\s+)?"
-    rf"(?:{NOUN}|#Q\d+\s+{NOUN})\s+(?:that|which|who)\s+(?:have|has|had)\s+(?:already\s+)?"
-    rf"(?P<verb>signed|joined)(?:\s+(?:on|up)\s+to)?\s+{PRE_C}(?P<c>{C})(?P<after>[^;]*)",
+    rf"{SUBJ}(?P<pre>(?:(?:is|are|was|were|now|also)\s+)+)(?:among|(?:one|#Q\d+)\s+of)\s+(?:the\s+)?"
+    rf"(?:(?:first|original|founding|initial|#O\d+)\s+)?(?:#Q\d+\s+)?(?:[\w-]+\s+){{0,2}}?{NOUN}\s+"
+    rf"(?:(?:that|which|who)\s+(?:have|has|had)\s+(?:already\s+)?(?P<verb>signed|joined)|"
+    rf"to\s+(?P<verb2>sign|join))(?:\s+(?:on|up)\s+to)?\s+{PRE_C}(?P<c>{C})(?P<after>[^;]*)",
     F,
 )
 _J_OBJECT = re.compile(
@@ -268,10 +275,17 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
         if om and len(coalitions) == 1:
             ords = _ordinals(m, om.group("ords"))
             ok = _ordinal_ok(om.group("adj"), om.group("qual"), after[om.end() :])
-        mod = modality(mt.group("pre") + " " + mt.group("verb"), clause(after))
+        verb = mt.group("verb") or mt.groupdict().get("verb2") or ""
+        verb_pos = mt.start("verb") if mt.group("verb") else mt.start("verb2")
+        mod = modality(mt.group("pre") + " " + verb, clause(after))
+        second = _SECOND_VP.match(after)
+        if second and m.slots[second.group("c")].actor:
+            # "may sign the Artemis Accords or join the ILRS": one subject, two coalitions
+            coalitions.append(m.slots[second.group("c")].actor)
+            ords = []
         for coalition in coalitions:
             for actor, ordinal in _pair(subjects, ords, ok):
-                yield from make("joined", actor, str(coalition), mt.start("verb"), mod, ordinal)
+                yield from make("joined", actor, str(coalition), verb_pos, mod, ordinal)
 
     for mt in _J_APPOSITION.finditer(text):
         ctok = mt.group("c")
@@ -284,7 +298,7 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
     for mt in _J_MAKING.finditer(text):
         ctok = mt.group("c")
         if ctok is None:
-            before_coal = [s for s in m.tokens(text[: mt.start()]) if s.token[1] in "CB"]
+            before_coal = m.coalitions(text[: mt.start()])
             ctok = before_coal[-1].token if before_coal else None
         coalition = m.slots[ctok].actor if ctok else main
         if coalition is None:
@@ -305,7 +319,7 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
             yield from make("joined", who, coalition, mt.start("verb"), mod, None)
 
     for mt in _J_ELLIPTIC_NO.finditer(text):
-        before_coal = [s for s in m.tokens(text[: mt.start()]) if s.token[1] in "CB"]
+        before_coal = m.coalitions(text[: mt.start()])
         if not before_coal or before_coal[-1].actor is None:
             continue
         for who in ids_in(m, mt.group("subj")):
@@ -314,7 +328,7 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
     for mt in _J_NOMINAL.finditer(text):
         ctok = mt.group("c")
         if ctok is None:
-            near = [s for s in m.tokens(text) if s.token[1] in "CB" and s.actor]
+            near = [s for s in m.coalitions(text) if s.actor]
             ctok = near[-1].token if len(near) == 1 else None
         coalition = m.slots[ctok].actor if ctok else None
         who = m.slots[mt.group("subj")].actor
@@ -325,7 +339,7 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
         yield from make("joined", who, coalition, mt.start("verb"), mod, None)
 
     for mt in _J_BARE.finditer(text):
-        before_coal = [s for s in m.tokens(text[: mt.start()]) if s.token[1] in "CB"]
+        before_coal = m.coalitions(text[: mt.start()])
         coalition = before_coal[-1].actor if before_coal else None
         if coalition is None:
             continue

@@ -236,14 +236,17 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class QuantityMatch:
+    """A quantity found in running text, with its offsets."""
+
     start: int
     end: int
     quantity: Quantity
-    number_start: int  # where the number itself starts (after any "more than")
 
 
 @dataclass(frozen=True, slots=True)
 class OrdinalMatch:
+    """An ordinal found in running text, with its offsets."""
+
     start: int
     end: int
     value: int
@@ -336,12 +339,9 @@ def find_quantities(text: str, *, years: bool = False) -> list[QuantityMatch]:
             continue
         n = parse_int(num)
         if n is None:
-            # a run like "one two" is not one number; try without the modifier words
-            continue
-        if num.lower() in ("a", "an"):
-            continue
+            continue  # a run like "one two" is not one number
         q = _bounds(n, m.group("mod"), m.group("suffix"))
-        out.append(QuantityMatch(m.start(), m.end(), q, m.start("num")))
+        out.append(QuantityMatch(m.start(), m.end(), q))
     return out
 
 

@@ -118,7 +118,8 @@ _P_NO_LONGER = re.compile(
     r"participate)\s+in|will\s+not\s+(?:take\s+part|participate)\s+in|pulled\s+out\s+of|"
     r"withdrew\s+from|has\s+withdrawn\s+from|(?:cancell?ed|ended|ends|halted|suspended|froze|"
     r"terminated)\s+(?:its\s+|their\s+|all\s+)?(?:participation|involvement|cooperation|"
-    r"co-operation|collaboration|partnership)\s+(?:in|on|with))\s+(?P<rest>[^;]*)",
+    r"co-operation|collaboration|partnership|joint\s+(?:projects?|work|activities|missions?|"
+    r"programmes?|programs?))\s+(?:in|on|with))\s+(?P<rest>[^;]*)",
     F,
 )
 _P_CANCEL = re.compile(
@@ -407,7 +408,7 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
             yield from make("partnership", pair, mt.start("verb"), mod, "partner status")
 
     for mt in _PARTNER_STATUS.finditer(text):
-        cs = [s.actor for s in m.tokens(mt.group(0)) if s.token[1] in "CB" and s.actor]
+        cs = [s.actor for s in m.coalitions(mt.group(0)) if s.actor]
         cs = [c for c in cs if c not in ids_in(m, mt.group("subj"))]
         if not cs:
             continue

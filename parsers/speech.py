@@ -37,7 +37,8 @@ _HEDGE = re.compile(
 # "signs next month" by the date alone.
 _HEDGE_AFTER = re.compile(
     r"\b(?:next\s+(?:week|month|year)|later\s+this\s+(?:week|month|year)|in\s+the\s+coming\s+\w+|"
-    r"by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d|soon|if\s+\w+)\b",
+    r"by\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d|by\s+the\s+end\s+of\s+the\s+(?:year|decade)|"
+    r"soon|if\s+\w+)\b",
     re.IGNORECASE,
 )
 
@@ -87,7 +88,7 @@ _SPEAKER_AFTER = re.compile(
     rf"\s+(?:{_SAY})(?:\s+[\w@'’-]+){{0,6}}\s*[.!]?[\"”’]?\s*$"
 )
 _ACCORDING = re.compile(
-    rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:(?:{_MENTION}|{_NAME})['’]s?\s+)?"
+    rf"\b[Aa]ccording\s+to\s+(?:the\s+)?(?:{_MENTION}(?:['’]s?)?\s+|{_NAME}['’]s?\s+)?"
     rf"(?:[a-z-]+\s+){{0,5}}?(?P<who>{_NAME}|{_MENTION})"
     r"(?P<role>\s+(?:state\s+media|officials?|sources?|spokes(?:man|woman|person)|ministry|"
     r"government|media|diplomats?))?"
@@ -95,6 +96,9 @@ _ACCORDING = re.compile(
 _STOP_WORDS = """
     The This That These Those But And In On As At It Its A An If While When After Before
     However Meanwhile Still Yet So Also Then There Here Officials Analysts Experts
+    Administrator President Minister Director Chief Deputy Secretary General Spokesman
+    Spokeswoman Spokesperson Ambassador Commander Premier Chancellor Senator Governor Head
+    Dr Prof Professor Foreign Prime Vice
 """
 _STOP = frozenset(_STOP_WORDS.split())
 

@@ -481,3 +481,39 @@ def test_run_on_lists_finish() -> None:
     # without bounds these took minutes (regex backtracking over long name lists)
     assert extract_claims("Peru, " * 600 + "signed the ILRS.") is not None
     assert all(len(s) <= 1000 for *_, s in split_sentences("word " * 5000))
+
+
+def test_two_verb_phrases_two_coalitions() -> None:
+    text = "Kenya may sign the Artemis Accords or join the ILRS, officials said."
+    assert joins(text) == [
+        ("artemis-accords", "KE", None, "hedged"),
+        ("ilrs", "KE", None, "hedged"),
+    ]
+
+
+def test_one_of_the_signatories_is_a_join_not_a_count() -> None:
+    text = "Ghana is one of 12 African countries that have signed the Artemis Accords."
+    assert joins(text) == [("artemis-accords", "GH", None, "asserted")]
+    assert counts(text) == []
+
+
+def test_passive_count_and_membership_headline() -> None:
+    assert counts("The Artemis Accords have been signed by 56 countries.") == [
+        ("artemis-accords", 56, 56, 56, False, "asserted")
+    ]
+    assert counts("ILRS membership climbs to 15 as Kazakhstan signs on") == [
+        ("ilrs", 15, 15, 15, False, "asserted")
+    ]
+    assert joins("ILRS membership climbs to 15 as Kazakhstan signs on") == [
+        ("ilrs", "KZ", None, "asserted")
+    ]
+
+
+def test_expectation_before_the_figure_hedges_it() -> None:
+    text = "Analysts expect fewer than 20 members in the ILRS by the end of the decade."
+    assert counts(text) == [("ilrs", None, None, 19, True, "hedged")]
+
+
+def test_speaker_titles_are_not_names() -> None:
+    text = "NASA Administrator Bill Nelson said the Artemis Accords had reached 43 signatories."
+    assert [c.attributed_to for c in kinds(text, "member_count")] == ["Bill Nelson"]
