@@ -118,11 +118,17 @@ class Segment:
         return {o.source for o in self.supporters}
 
 
+_ENDINGS = frozenset({"left", "ended"})
+
+
 def _per_article(observations: Iterable[Observation], *, counts: bool) -> list[Observation]:
     """One observation per article, in event order.
 
     Counts: the highest figure the article supports (exact preferred on ties).
-    Statuses: the claim latest in the text.
+    Statuses: the claim latest in the text; when one sentence says both (a mis-read
+    "ended their joint work" gives `partnership` and `partnership_ended`), the
+    ending wins, as in the `memberships` and `partnerships` views, so the state
+    never depends on the order rows come back in.
     """
     best: dict[str, Observation] = {}
     for obs in observations:
@@ -132,9 +138,19 @@ def _per_article(observations: Iterable[Observation], *, counts: bool) -> list[O
             continue
         if counts:
             assert obs.count is not None and held.count is not None
-            if (obs.count.point or 0, obs.count.exact) > (held.count.point or 0, held.count.exact):
+            # on a tie the earlier sentence (the lede) is the evidence, whatever the row order
+            if (obs.count.point or 0, obs.count.exact, -obs.span_start, obs.claim_id) > (
+                held.count.point or 0,
+                held.count.exact,
+                -held.span_start,
+                held.claim_id,
+            ):
                 best[obs.article_id] = obs
-        elif obs.span_start >= held.span_start:
+        elif (obs.span_start, obs.status in _ENDINGS, obs.claim_id) >= (
+            held.span_start,
+            held.status in _ENDINGS,
+            held.claim_id,
+        ):
             best[obs.article_id] = obs
     return sorted(best.values(), key=lambda o: o.order)
 

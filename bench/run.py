@@ -79,7 +79,9 @@ def bench_pages(repeat: int) -> None:
 
     pages = _pages()
     base = best_of(lambda: [trafilatura.extract(b) for _, b in pages], repeat)
-    ours = best_of(lambda: [extract_page(b, url=f"https://bench.example/{n}") for n, b in pages], repeat)
+    ours = best_of(
+        lambda: [extract_page(b, url=f"https://bench.example/{n}") for n, b in pages], repeat
+    )
     report("pages", ours, base, len(pages), "pages", "trafilatura.extract")
 
 
@@ -125,13 +127,22 @@ def bench_pipeline(repeat: int) -> float:
 
     def pipeline() -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            docs = [Document(url=f"https://bench.example/{n}", kind="html", data=b) for n, b in pages]
+            docs = [
+                Document(url=f"https://bench.example/{n}", kind="html", data=b) for n, b in pages
+            ]
             batch, _ = extract_documents(docs, gazetteer=gaz)
             now = datetime.now(UTC)
             with open_writer(Path(tmp) / "w.duckdb") as con:
                 record_and_detect(
-                    con, "bench", batch, extractor_version=EXTRACTOR_VERSION, fetched_at=now,
-                    baseline=False, channels=["console"], options=AlertOptions(), now=now,
+                    con,
+                    "bench",
+                    batch,
+                    extractor_version=EXTRACTOR_VERSION,
+                    fetched_at=now,
+                    baseline=False,
+                    channels=["console"],
+                    options=AlertOptions(),
+                    now=now,
                 )
 
     base = best_of(lambda: [trafilatura.extract(b) for _, b in pages], repeat)

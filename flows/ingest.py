@@ -81,6 +81,20 @@ def _error_row(url: str, exc: PactwatchError) -> FetchRow:
     return FetchRow(url=url, status=getattr(exc, "status", None), error=str(exc))
 
 
+def feed_problem(parsed: ParsedFeed) -> str | None:
+    """What is wrong with a parsed feed, or None when nothing worth reporting is.
+
+    feedparser flags a feed whose declared charset it had to override (text/xml
+    without a charset is "us-ascii" by RFC 3023; a server that says UTF-8 over
+    windows-1252 bytes): the items were decoded all the same, so that is no problem.
+    """
+    if not parsed.bozo or not parsed.problem:
+        return None
+    if parsed.items and parsed.problem.startswith("CharacterEncodingOverride"):
+        return None
+    return parsed.problem
+
+
 def _feed_items(
     parsed: ParsedFeed,
     *,
@@ -90,14 +104,21 @@ def _feed_items(
     follow: bool,
     max_links: int,
     known_urls: set[str],
-) -> None:
-    """Turn feed items into documents, following links to pages we have not stored yet."""
-    if parsed.bozo and parsed.problem:
-        harvest.problems.append(f"{feed_url}: feed is not well-formed: {parsed.problem}")
+) -> bool:
+    """Turn feed items into documents, following links to pages we have not stored yet.
+
+    Returns False when some new item was left for a later run (over `max_links`,
+    or its page could not be fetched): the feed must then be read again in full
+    next time, not answered with a 304 that would hide those items.
+    """
+    problem = feed_problem(parsed)
+    if problem:
+        harvest.problems.append(f"{feed_url}: feed is not well-formed: {problem}")
+    complete = True
     followed = 0
     for item in parsed.items:
         link = canonicalize(item.link) if item.link else None
-        if link and link in known_urls:
+        if link and (link in known_urls or item.link in known_urls):
             continue
         can_follow = (
             follow
@@ -108,6 +129,7 @@ def _feed_items(
         if can_follow and item.link is not None and fetcher is not None:
             if followed >= max_links:
                 # Not lost: the link stays unknown, so the next run picks it up.
+                complete = False
                 continue
             followed += 1
             try:
@@ -115,6 +137,7 @@ def _feed_items(
             except FetchError as exc:
                 harvest.fetches.append(_error_row(item.link, exc))
                 harvest.problems.append(str(exc))  # names the (redacted) URL
+                complete = complete and not exc.transient
                 continue
             harvest.fetches.append(_row(result))
             harvest.documents.append(
@@ -128,6 +151,7 @@ def _feed_items(
             )
         else:
             harvest.documents.append(Document(url=link or feed_url, kind="item", item=item))
+    return complete
 
 
 def collect_source(
@@ -155,16 +179,19 @@ def collect_source(
             url = doc.path.resolve().as_uri()
             digest = hashlib.sha256(doc.data).hexdigest()
             unchanged = file_digests.get(url) == digest
-            harvest.fetches.append(
-                FetchRow(
-                    url=url, status=None, etag=digest, bytes=len(doc.data), not_modified=unchanged
-                )
+            index = len(harvest.fetches)
+            row = FetchRow(
+                url=url, status=None, etag=digest, bytes=len(doc.data), not_modified=unchanged
             )
+            harvest.fetches.append(row)
             if unchanged:
                 continue
             if doc.kind == "feed":
                 parsed = parse_feed(doc.data, url=url)
-                _feed_items(
+                problem = feed_problem(parsed)
+                if problem:
+                    row = replace(row, error=f"feed is not well-formed: {problem}")
+                complete = _feed_items(
                     parsed,
                     feed_url=url,
                     harvest=harvest,
@@ -173,22 +200,31 @@ def collect_source(
                     max_links=limit,
                     known_urls=known_urls,
                 )
+                # Without a digest the file is read again next run, for the items left.
+                harvest.fetches[index] = row if complete else replace(row, etag=None)
             else:
                 harvest.documents.append(Document(url=url, kind=doc.kind, data=doc.data))
         return harvest
 
     etag, last_modified = validators.get(source.location, (None, None))
     result = fetcher.fetch(source.location, etag=etag, last_modified=last_modified)
-    harvest.fetches.append(_row(result))
+    # Recorded under the URL asked for, which is where the next run sends its
+    # validators (`fetch_validators`), even when the server redirected.
+    row = replace(_row(result), url=source.location)
+    harvest.fetches.append(row)
     if result.not_modified:
         return harvest
     if source.kind == "feed":
         parsed = parse_feed(result.content, content_type=result.content_type, url=result.url)
+        problem = feed_problem(parsed)
+        if problem:
+            # Bad input is data: kept in `fetches` as well as reported.
+            harvest.fetches[0] = row = replace(row, error=f"feed is not well-formed: {problem}")
         if not parsed.items and parsed.bozo:
             harvest.failed = True
             harvest.problems.append(f"{source.location}: no readable feed: {parsed.problem}")
             return harvest
-        _feed_items(
+        complete = _feed_items(
             parsed,
             feed_url=result.url,
             harvest=harvest,
@@ -197,6 +233,8 @@ def collect_source(
             max_links=limit,
             known_urls=known_urls,
         )
+        if not complete:
+            harvest.fetches[0] = replace(row, etag=None, last_modified=None)
     else:
         harvest.documents.append(
             Document(

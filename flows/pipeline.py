@@ -10,6 +10,7 @@ task. The work itself lives in plain functions (`flows.ingest`, `warehouse`,
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -133,6 +134,22 @@ def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
     )
 
 
+# The longest a fetch task waits for a server's Retry-After before its retry. A
+# longer wish (Retry-After: 3600) is cut to this: the retry then likely fails
+# again, the source is recorded as failed, and the next scheduled run tries anew.
+RETRY_AFTER_CAP = 30.0
+
+
+def _honour_retry_after(exc: FetchError, *, retry_delay: float) -> None:
+    """Sleep what the server asked for (429/503 Retry-After), up to RETRY_AFTER_CAP,
+    less the `retry_delay` Prefect waits anyway before the retry."""
+    if exc.retry_after is None:
+        return
+    wait = min(exc.retry_after, RETRY_AFTER_CAP) - retry_delay
+    if wait > 0:
+        time.sleep(wait)
+
+
 @task(name="fetch-source", cache_policy=NO_CACHE, retry_condition_fn=_transient)
 def fetch_task(
     cfg: Config,
@@ -158,6 +175,7 @@ def fetch_task(
             )
     except FetchError as exc:
         if exc.transient and current_task_run.run_count <= retries:
+            _honour_retry_after(exc, retry_delay=float(f["retry_delay"]))
             raise
         return _failed_harvest(source, exc)
     except PactwatchError as exc:

@@ -45,7 +45,7 @@ class SampleSite(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -97,8 +97,10 @@ type = "console"
         pactwatch("alerts")
     finally:
         server.shutdown()
-    print(f"\nwarehouse: {DATA / 'pactwatch.duckdb'} (try: pactwatch sql --config "
-          f"{DATA / 'pactwatch.toml'} \"select * from memberships\")")
+    print(
+        f"\nwarehouse: {DATA / 'pactwatch.duckdb'} (try: pactwatch sql --config "
+        f'{DATA / "pactwatch.toml"} "select * from memberships")'
+    )
     return 0
 
 

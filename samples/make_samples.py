@@ -13,8 +13,8 @@ Run: .venv/bin/python samples/make_samples.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 

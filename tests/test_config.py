@@ -52,7 +52,10 @@ def test_env_overrides_file(tmp_path: Path) -> None:
     path = write(tmp_path, "[alerts]\nmin_sources = 1\n[fetch]\ntimeout_read = 3\n")
     cfg = load_config(
         path,
-        environ={"PACTWATCH_ALERTS__MIN_SOURCES": "2", "PACTWATCH_WAREHOUSE__PATH": "/tmp/w.duckdb"},
+        environ={
+            "PACTWATCH_ALERTS__MIN_SOURCES": "2",
+            "PACTWATCH_WAREHOUSE__PATH": "/tmp/w.duckdb",
+        },
     )
     assert cfg.alerts["min_sources"] == 2
     assert cfg.fetch["timeout_read"] == 3.0
@@ -60,7 +63,7 @@ def test_env_overrides_file(tmp_path: Path) -> None:
 
 
 def test_unknown_env_key_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="PACTWATCH_ALERTS__MIN_SOURCE.*min_sources"):
+    with pytest.raises(ConfigError, match=r"PACTWATCH_ALERTS__MIN_SOURCE.*min_sources"):
         load_config(write(tmp_path, ""), environ={"PACTWATCH_ALERTS__MIN_SOURCE": "2"})
 
 
@@ -76,7 +79,7 @@ def test_source_needs_exactly_one_location(tmp_path: Path) -> None:
 
 
 def test_wrong_type_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="fetch.max_bytes must be int"):
+    with pytest.raises(ConfigError, match=r"fetch\.max_bytes must be int"):
         load_config(write(tmp_path, '[fetch]\nmax_bytes = "big"\n'), environ={})
 
 

@@ -201,4 +201,7 @@ type = "console"
     assert "Traceback" not in err, err
     db = tmp_path / "w.duckdb"
     assert rows(db, "select count(*) from articles")[0][0] == 4
-    assert rows(db, "select count(*) from fetches where source = 'broken' and error is not null")[0][0] == 1
+    assert (
+        rows(db, "select count(*) from fetches where source = 'broken' and error is not null")[0][0]
+        == 1
+    )

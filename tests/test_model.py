@@ -14,8 +14,16 @@ def test_member_count_json_has_contract_fields_in_order() -> None:
         high=17,
     )
     assert list(claim.to_json()) == [
-        "kind", "coalition", "value", "low", "high", "approx",
-        "modality", "attributed_to", "sentence", "span",
+        "kind",
+        "coalition",
+        "value",
+        "low",
+        "high",
+        "approx",
+        "modality",
+        "attributed_to",
+        "sentence",
+        "span",
     ]
     assert claim.to_json()["span"] == [0, 27]
 

@@ -13,11 +13,12 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
 
+from parsers.dedup import fingerprint, hamming
 from parsers.model import Actor, Article, Claim
 from warehouse.db import transaction
 
@@ -40,10 +41,29 @@ __all__ = [
     "replace_claims",
     "start_run",
     "store_articles",
+    "story_fingerprint",
     "upsert_actors",
 ]
 
 _TITLE_NOISE = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+")
+
+# Near-duplicate stories (see `_story_ids`). A one-bit MinHash of 64 bits differs in
+# each bit with probability (1 - J) / 2, J the Jaccard similarity of the two texts'
+# word 3-shingles: 6 bits or fewer means J of about 0.8 or more (a syndicated copy
+# with another dateline, byline or credit line, a reworded sentence or two), while
+# unrelated news texts sit ~32 bits apart and never under 17 (parsers.dedup). The
+# stricter default of `near_duplicate` (3) splits copies whose edits touch more
+# than about one word in twenty.
+STORY_MAX_DISTANCE = 6
+# Texts shorter than this have too few shingles for the distance to mean much
+# (one edited word moves a large share of them); they group by hash or title only.
+STORY_MIN_WORDS = 40
+# Candidates are the articles published (or, undated, fetched) within this many
+# days of the new article: syndication and re-edits happen within days, and the
+# window keeps the comparison to a few thousand fingerprints however large the
+# warehouse grows. An old article read late is compared with its own time.
+STORY_WINDOW_DAYS = 7
 
 
 def _now() -> datetime:
@@ -88,6 +108,13 @@ def claim_id_for(article_id: str, index: int, claim: Claim) -> str:
         claim.span[1],
         claim.sentence,
     )[:24]
+
+
+def story_fingerprint(text: str) -> int | None:
+    """The near-duplicate fingerprint stored with an article, or None for a short text."""
+    if len(_WORD.findall(text)) < STORY_MIN_WORDS:
+        return None
+    return fingerprint(text)
 
 
 def _title_key(title: str | None) -> str | None:
@@ -363,7 +390,9 @@ def store_articles(
     }
     hashes = {url: by_url[url][0].content_hash for url in urls}
     titles = {url: _title_key(by_url[url][0].title) for url in urls}
-    stories = _story_ids(con, hashes, titles)
+    prints = {url: story_fingerprint(by_url[url][0].text) for url in urls}
+    dates = {url: _aware(by_url[url][0].published_at or now) for url in urls}
+    stories = _story_ids(con, hashes, titles, prints, dates)
 
     article_ids: list[str] = []
     changed: list[str] = []
@@ -392,6 +421,7 @@ def store_articles(
             article.language,
             stories.get(url) or aid,
             extractor_version,
+            prints[url],
         )
         (changed_rows if old else new_rows).append(row)
         changed.append(aid)
@@ -414,11 +444,12 @@ def store_articles(
             con,
             "articles",
             "id, url, source, source_url, title, published_at, fetched_at, content_hash, text,"
-            " language, story_id, extractor_version",
+            " language, story_id, extractor_version, fingerprint",
             "SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
             " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMPTZ[]),"
             " unnest(?::TIMESTAMPTZ[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
-            " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            " unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),"
+            " unnest(?::UBIGINT[])",
             new_rows + changed_rows,
         )
         _insert_claims(con, claim_rows)
@@ -433,9 +464,15 @@ def store_articles(
 
 
 def _story_ids(
-    con: duckdb.DuckDBPyConnection, hashes: dict[str, str], titles: dict[str, str | None]
+    con: duckdb.DuckDBPyConnection,
+    hashes: dict[str, str],
+    titles: dict[str, str | None],
+    prints: dict[str, int | None],
+    dates: dict[str, datetime],
 ) -> dict[str, str]:
-    """Near-duplicate grouping: the same text, or the same (long enough) title, is one story."""
+    """Story grouping, strongest evidence first: the same text (content hash), then
+    a near-duplicate text (fingerprint within STORY_MAX_DISTANCE bits, among articles
+    dated within STORY_WINDOW_DAYS), then the same long enough title."""
     keys = sorted({k for k in titles.values() if k})
     rows = con.execute(
         "SELECT content_hash, title, story_id FROM articles"
@@ -453,18 +490,64 @@ def _story_ids(
         key = _title_key(title)
         if key:
             by_title.setdefault(key, str(story))
+    near = _recent_fingerprints(con, [dates[u] for u, fp in prints.items() if fp is not None])
+    window = timedelta(days=STORY_WINDOW_DAYS)
     out: dict[str, str] = {}
     for url, h in hashes.items():
         key = titles.get(url)
-        story = by_hash.get(h) or (by_title.get(key) if key else None)
+        fp = prints.get(url)
+        story = by_hash.get(h)
+        if story is None and fp is not None:
+            story = _nearest_story(fp, dates[url], near, window)
+        if story is None and key:
+            story = by_title.get(key)
         if story is None:
             # earlier articles of the same batch form stories too
             story = article_id_for(url)
-            by_hash.setdefault(h, story)
-            if key:
-                by_title.setdefault(key, story)
+        by_hash.setdefault(h, story)
+        if key:
+            by_title.setdefault(key, story)
+        if fp is not None:
+            near.append((fp, dates[url], story))
         out[url] = story
     return out
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _recent_fingerprints(
+    con: duckdb.DuckDBPyConnection, dates: Sequence[datetime]
+) -> list[tuple[int, datetime, str]]:
+    """(fingerprint, date, story) of stored articles dated near any of `dates`."""
+    if not dates:
+        return []
+    rows = con.execute(
+        "WITH d AS (SELECT DISTINCT unnest(?::TIMESTAMPTZ[]) AS at),"
+        " a AS (SELECT fingerprint, coalesce(published_at, fetched_at) AS at, story_id"
+        "  FROM articles WHERE fingerprint IS NOT NULL AND story_id IS NOT NULL)"
+        " SELECT DISTINCT a.fingerprint, a.at, a.story_id FROM a JOIN d"
+        " ON a.at BETWEEN d.at - to_days(?) AND d.at + to_days(?)",
+        [sorted(set(dates)), STORY_WINDOW_DAYS, STORY_WINDOW_DAYS],
+    ).fetchall()
+    return [(int(fp), _aware(at), str(story)) for fp, at, story in rows]
+
+
+def _nearest_story(
+    fp: int,
+    at: datetime,
+    candidates: Sequence[tuple[int, datetime, str]],
+    window: timedelta,
+) -> str | None:
+    best: tuple[int, str] | None = None
+    for other, other_at, story in candidates:
+        if abs(other_at - at) > window:
+            continue
+        distance = hamming(fp, other)
+        if distance <= STORY_MAX_DISTANCE and (best is None or distance < best[0]):
+            best = (distance, story)
+    return best[1] if best else None
 
 
 def replace_claims(

@@ -34,6 +34,7 @@ class Scores:
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
     trap_false_alarms: list[str] = field(default_factory=list)
+    attribution_misses: list[str] = field(default_factory=list)
     attribution_checked: int = 0
     attribution_right: int = 0
 
@@ -97,7 +98,13 @@ def score(gold: list[dict[str, Any]], gaz: Gazetteer | None = None) -> Scores:
                 s.tp[k[0]] += 1
                 if "attributed_to" in g:
                     s.attribution_checked += 1
-                    s.attribution_right += by_key[k].attributed_to == g["attributed_to"]
+                    right = by_key[k].attributed_to == g["attributed_to"]
+                    s.attribution_right += right
+                    if not right:
+                        s.attribution_misses.append(
+                            f"{item['id']}: {g['attributed_to']!r} read as "
+                            f"{by_key[k].attributed_to!r}\n    {by_key[k].sentence}"
+                        )
             else:
                 s.fn[k[0]] += 1
                 s.misses.append(f"{item['id']}: {show(k)}\n    {item['text']}")
@@ -131,6 +138,8 @@ def report(s: Scores) -> str:
     lines += [f"  {m}" for m in s.misses]
     lines.append(f"\nfalse alarms ({len(s.false_alarms)}):")
     lines += [f"  {m}" for m in s.false_alarms]
+    lines.append(f"\nattribution differences ({len(s.attribution_misses)}):")
+    lines += [f"  {m}" for m in s.attribution_misses]
     lines.append(f"\ncount/join false alarms on trap items: {len(s.trap_false_alarms)}")
     return "\n".join(lines)
 
