@@ -145,7 +145,9 @@ def report(s: Scores) -> str:
 
 
 def main() -> int:
-    print(report(score(load_gold())))
+    args = sys.argv[1:]
+    path = Path(args[args.index("--gold") + 1]) if "--gold" in args else GOLD
+    print(report(score(load_gold(path))))
     return 0
 
 
