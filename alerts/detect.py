@@ -8,8 +8,9 @@ state) becomes an alert when
   later time (an old article read late updates history but raises nothing);
 - no baseline read reports that state (the baseline knew it: not news);
 - there was a previous state to change from (counts only: "17 -> 13" needs a 17);
-- enough distinct sources report it (`min_sources`) and the subject passes the
-  `coalitions` filter.
+- enough independent outlets report it (`min_sources`: distinct sources, where
+  copies of one story syndicated to several outlets count once) and the subject
+  passes the `coalitions` filter.
 
 When the subject's latest alert already announces that state, the new articles
 become more evidence on it instead: several outlets, one alert. Alert ids are
@@ -39,8 +40,9 @@ __all__ = ["alert_id_for", "detect"]
 
 _OBS_COLUMNS = (
     "a.id, c.id, a.source, a.url, a.title, a.published_at, a.fetched_at, a.baseline,"
-    " c.attributed_to, c.sentence, coalesce(c.span_start, 0)"
+    " c.attributed_to, c.sentence, coalesce(c.span_start, 0), coalesce(a.story_id, a.id)"
 )
+_EXTRA = 12  # where the subject's own columns start in a history row
 
 
 def alert_id_for(kind: str, subject: str, state_key: str, occurrence: int = 0) -> str:
@@ -64,6 +66,7 @@ def _obs(row: tuple[Any, ...], **what: Any) -> Observation:
         attributed_to=row[8],
         sentence=row[9],
         span_start=int(row[10]),
+        story=str(row[11]),
         **what,
     )
 
@@ -115,7 +118,7 @@ def _count_history(
         [sorted(coalitions)],
     ).fetchall()
     for row in rows:
-        coalition, kind, value, low, high, approx, ordinal = row[11:]
+        coalition, kind, value, low, high, approx, ordinal = row[_EXTRA:]
         if kind == "joined":
             count, from_ordinal = Count(None, ordinal, None, True), True
         else:
@@ -141,7 +144,7 @@ def _membership_history(
         [sorted({s[0] for s in subjects}), sorted({s[1] for s in subjects})],
     ).fetchall()
     for row in rows:
-        coalition, actor, status, ordinal = row[11:]
+        coalition, actor, status, ordinal = row[_EXTRA:]
         if (coalition, actor) in subjects:
             out[(coalition, actor)].append(_obs(row, status=status, ordinal=ordinal))
     return out
@@ -162,7 +165,7 @@ def _partnership_history(
         [sorted({p[0] for p in pairs}), sorted({p[1] for p in pairs})],
     ).fetchall()
     for row in rows:
-        a, b, status, topic = row[11:]
+        a, b, status, topic = row[_EXTRA:]
         if (a, b) in pairs:
             out[(a, b)].append(_obs(row, status=status, topic=topic))
     return out
@@ -257,7 +260,7 @@ class _Detector:
                 continue
             if needs_previous and seg.previous is None:
                 continue
-            if len(seg.sources) < self.options.min_sources:
+            if seg.independent_reports < self.options.min_sources:
                 continue
             kind = kind_of if isinstance(kind_of, str) else kind_of[seg.state_key]
             self._raise(

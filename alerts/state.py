@@ -77,6 +77,7 @@ class Observation:
     attributed_to: str | None
     sentence: str
     span_start: int
+    story: str | None = None  # the near-duplicate group (articles.story_id)
     # what it says: a Count for counts (ordinal joins as a lower bound), else a status
     count: Count | None = None
     from_ordinal: bool = False
@@ -116,6 +117,13 @@ class Segment:
     @property
     def sources(self) -> set[str]:
         return {o.source for o in self.supporters}
+
+    @property
+    def independent_reports(self) -> int:
+        """Outlets reporting this state on their own: distinct sources, but one story
+        carried by several outlets (a syndicated wire copy) counts once."""
+        stories = {o.story or o.article_id for o in self.supporters}
+        return min(len(self.sources), len(stories))
 
 
 _ENDINGS = frozenset({"left", "ended"})
