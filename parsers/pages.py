@@ -99,8 +99,13 @@ def _extract_html(html: str, *, url: str | None, canonical_from_url: str | None)
         text = drop_furniture(extracted.get("text") or "")
         title = _clean_title(extracted.get("title")) or title
         published = _pick_date(own_date, extracted.get("date"))
-    if not text and tree is not None:
-        text = drop_furniture(_fallback_text(html))
+    if tree is not None and (not text or "\n" not in text):
+        # No text, or one run-on line: trafilatura's last resort on short pages
+        # glues headline, byline and body together, and the claim "sentence"
+        # would carry all three. The <p> cluster keeps the paragraphs apart.
+        fallback = drop_furniture(_fallback_text(html))
+        if not text or (fallback and _same_words(fallback, text)):
+            text = fallback
     return Article(
         url=_trusted_canonical(meta.canonical, canonical_from_url) or canonical_from_url,
         title=title,
@@ -374,15 +379,32 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# A byline line: "By Ann Lee", "By Ann Lee · 1 October 2026", "By A. Smith and B. Jones, Reuters".
+# Capitalised names only, and short, so "By 2030, the station will..." stays body text.
+_BYLINE = re.compile(
+    r"^By\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:and|&)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?"
+    r"(?:[·|,–—-]\s*[^.]{0,60})?$"
+)
+
 
 def drop_furniture(text: str) -> str:
     """Main text without furniture lines, Unicode NFC-normalised."""
     lines = unicodedata.normalize("NFC", text).splitlines()
-    kept = [line for line in lines if not _FURNITURE.match(line.strip())]
+    kept = [
+        line
+        for line in lines
+        if not _FURNITURE.match(line.strip()) and not _BYLINE.match(line.strip())
+    ]
     return "\n".join(kept).strip()
 
 
 # -- fallback main text -----------------------------------------------------------------
+
+
+def _same_words(part: str, whole: str) -> bool:
+    """True when every paragraph of `part` appears, whitespace-normalised, in `whole`."""
+    haystack = normalise_space(whole)
+    return all(normalise_space(p) in haystack for p in part.splitlines() if p.strip())
 
 
 def _fallback_text(html: str) -> str:

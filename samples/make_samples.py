@@ -100,7 +100,7 @@ STORIES = [
             "No decision on new exploration programmes was taken, and officials said the talks "
             "would resume in the spring.",
             "Several delegations asked for a clearer plan for the agency's role in lunar "
-            "exploration after the end of its joint projects with Russia.",
+            "exploration over the coming decade.",
         ),
     ),
     Story(
