@@ -29,10 +29,12 @@ __all__ = [
     "FetchError",
     "FetchResult",
     "Fetcher",
+    "HostGate",
     "LocalDocument",
     "parse_retry_after",
     "read_path",
     "redact_url",
+    "shared_host_gate",
 ]
 
 DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch)"
@@ -104,7 +106,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, delta)
 
 
-class _HostGate:
+class HostGate:
     """Per-host politeness: at most `concurrency` requests in flight per host and at
     least `delay` seconds between the starts of two requests to the same host."""
 
@@ -133,6 +135,22 @@ class _HostGate:
             yield
 
 
+_SHARED_GATES: dict[tuple[int, float], HostGate] = {}
+_SHARED_GATES_LOCK = threading.Lock()
+
+
+def shared_host_gate(*, concurrency: int, delay: float) -> HostGate:
+    """The process-wide gate for these limits. A run fetches its sources in parallel
+    tasks, each with its own Fetcher; sharing the gate keeps the per-host limits
+    true for the whole process rather than per source."""
+    key = (max(1, concurrency), max(0.0, delay))
+    with _SHARED_GATES_LOCK:
+        gate = _SHARED_GATES.get(key)
+        if gate is None:
+            gate = _SHARED_GATES[key] = HostGate(concurrency=key[0], delay=key[1])
+        return gate
+
+
 class Fetcher:
     """An HTTP client for feeds and pages. Use as a context manager; thread safe."""
 
@@ -148,11 +166,13 @@ class Fetcher:
         per_host_delay: float = 0.0,
         timeout_total: float | None = 120.0,
         transport: httpx.BaseTransport | None = None,
+        gate: HostGate | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         # The read timeout bounds each chunk; this bounds a server that drips bytes.
         self.timeout_total = timeout_total
-        self._gate = _HostGate(concurrency=per_host_concurrency, delay=per_host_delay)
+        # `gate` (e.g. `shared_host_gate`) overrides the per-instance politeness limits.
+        self._gate = gate or HostGate(concurrency=per_host_concurrency, delay=per_host_delay)
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_read, connect=timeout_connect),
             follow_redirects=True,

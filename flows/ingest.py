@@ -17,7 +17,7 @@ from parsers.claims import extract_claims
 from parsers.errors import InputError, PactwatchError
 from parsers.feeds import parse_feed
 from parsers.gazetteer import Gazetteer
-from parsers.markup import html_to_text
+from parsers.markup import decode_html, html_to_text
 from parsers.model import Article, Claim, FeedItem, ParsedFeed
 from parsers.pages import extract_page
 from parsers.text import article_from_text
@@ -287,7 +287,9 @@ def document_article(doc: Document) -> Article:
             )
         return replace(article, text=drop_leading_title(article.text, article.title))
     if doc.kind == "text":
-        return article_from_text(doc.data.decode("utf-8", errors="replace"), url=doc.url)
+        # Text files and text/plain bodies come in legacy encodings and with BOMs too.
+        text = decode_html(doc.data, content_type=doc.content_type)
+        return article_from_text(text, url=doc.url)
     raise InputError(f"{doc.url}: cannot extract articles from a {doc.kind} document directly")
 
 

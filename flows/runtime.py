@@ -12,7 +12,7 @@ from parsers.gazetteer import Gazetteer
 
 from .channels import build_channels
 from .config import Config, SourceConfig
-from .fetch import Fetcher
+from .fetch import Fetcher, shared_host_gate
 from .ingest import now_utc
 
 
@@ -61,6 +61,9 @@ def make_fetcher(cfg: Config) -> Fetcher:
         user_agent=str(f["user_agent"]),
         per_host_concurrency=int(f["per_host_concurrency"]),
         per_host_delay=float(f["per_host_delay"]),
+        gate=shared_host_gate(
+            concurrency=int(f["per_host_concurrency"]), delay=float(f["per_host_delay"])
+        ),
     )
 
 

@@ -6,7 +6,7 @@ import logging
 import os
 import socket
 from collections.abc import Iterator
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,10 @@ class SmtpSink:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.envelopes.append(envelope)
-        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        # policy.default unfolds long headers (a Subject over 78 characters is folded
+        # on the wire) and decodes encoded words, as a mail client shows them.
+        raw = envelope.original_content or envelope.content
+        self.messages.append(message_from_bytes(raw, policy=policy.default))
         return "250 OK"
 
 

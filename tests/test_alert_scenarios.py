@@ -540,7 +540,9 @@ def test_hedged_then_confirmed_alerts_once_on_confirmation(desk_for: Any, room: 
     [alert] = desk.alerts()
     assert (alert["kind"], alert["actor"]) == ("member_joined", "KE")
     assert [e["url"] for e in alert["evidence"]] == [room.url("meridian", confirmed)]
-    assert len(room.sent) == 1 and desk.subjects == ["[pactwatch] Artemis Accords: KE joined"]
+    assert len(room.sent) == 1 and desk.subjects == [
+        "[pactwatch] Artemis Accords: Kenya (KE) joined"
+    ]
 
 
 # --- 6. a partnership formed, then ended ---------------------------------------------------
@@ -620,7 +622,7 @@ def test_receiver_down_for_one_run(desk_for: Any, room: Newsroom) -> None:
     assert "deliveries: 1 delivered, 1 pending, 0 failed" in err
     assert "pactwatch: warning: delivery:" in err and SECRET not in err
     # the email channel did not wait for the webhook
-    assert desk.subjects == ["[pactwatch] Artemis Accords: KE joined"]
+    assert desk.subjects == ["[pactwatch] Artemis Accords: Kenya (KE) joined"]
     [pending] = desk.alerts(pending=True)
     by_channel = {d["channel"]: d for d in pending["deliveries"]}
     assert by_channel["email"]["status"] == "delivered"
@@ -751,7 +753,7 @@ def test_baseline_first_run_is_silent_unless_switched_off(desk_for: Any, room: N
     # meridian's join is stored, not sent; harbour opted out of the baseline
     assert kinds(desk.alerts()) == [("member_joined", "artemis-accords", "IE")]
     assert [p["actor"] for p in room.sent] == ["IE"]
-    assert desk.subjects == ["[pactwatch] Artemis Accords: IE joined"]
+    assert desk.subjects == ["[pactwatch] Artemis Accords: Ireland (IE) joined"]
     members = desk.sql("select actor from memberships order by actor")
     assert [m["actor"] for m in members] == ["IE", "KE"]
 

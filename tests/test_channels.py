@@ -193,9 +193,9 @@ def test_apprise_failure_is_a_delivery_error(httpserver: HTTPServer) -> None:
                 "actor": "SN",
                 "current": {"status": "member", "ordinal": 14},
             },
-            "ILRS: SN joined as the 14th member",
+            "ILRS: Senegal (SN) joined as the 14th member",
         ),
-        ({"kind": "member_left", "actor": "esa", "current": {"status": "left"}}, "ILRS: esa left"),
+        ({"kind": "member_left", "actor": "esa", "current": {"status": "left"}}, "ILRS: ESA left"),
         (
             {
                 "kind": "partnership_formed",
@@ -203,7 +203,7 @@ def test_apprise_failure_is_a_delivery_error(httpserver: HTTPServer) -> None:
                 "actors": ["CN", "RU"],
                 "current": {"status": "active", "topic": "lunar nuclear power"},
             },
-            "Partnership formed: CN + RU (lunar nuclear power)",
+            "Partnership formed: China (CN) + Russia (RU) (lunar nuclear power)",
         ),
         (
             {
@@ -212,7 +212,7 @@ def test_apprise_failure_is_a_delivery_error(httpserver: HTTPServer) -> None:
                 "actors": ["CN", "esa"],
                 "current": {"status": "ended"},
             },
-            "Partnership ended: CN + esa",
+            "Partnership ended: China (CN) + ESA",
         ),
         (
             {

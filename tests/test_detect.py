@@ -323,7 +323,7 @@ def test_reextract_all_after_an_extractor_change(desk: Desk) -> None:
     [alert] = desk.alerts()
     assert alert["kind"] == "member_joined" and alert["actor"] == "TH"
     line = render_line(alert)
-    assert "ILRS: TH joined" in line and "hook=pending" in line
+    assert "ILRS: Thailand (TH) joined" in line and "hook=pending" in line
 
 
 def test_an_old_report_of_a_state_the_baseline_knew_is_silent(desk: Desk) -> None:

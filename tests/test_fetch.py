@@ -16,7 +16,7 @@ from flows.fetch import (
     Fetcher,
     FetchError,
     FetchResult,
-    _HostGate,
+    HostGate,
     parse_retry_after,
     read_path,
     redact_url,
@@ -216,7 +216,7 @@ def test_per_host_delay_spaces_requests(httpserver: HTTPServer) -> None:
 
 
 def test_host_gate_limits_concurrency() -> None:
-    gate = _HostGate(concurrency=2, delay=0.0)
+    gate = HostGate(concurrency=2, delay=0.0)
     lock = threading.Lock()
     active = peak = 0
 

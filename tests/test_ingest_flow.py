@@ -8,6 +8,7 @@ The stories below are fictional, written for these tests.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -601,3 +602,112 @@ def test_extract_url_against_a_local_server(
     assert main(["extract", f"{base}/nothing-here.html", "--config", str(cfg)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("pactwatch: error:") and "Traceback" not in err
+
+
+def test_a_page_stored_under_its_canonical_url_is_not_fetched_again(
+    tmp_path: Path, httpserver: HTTPServer, prefect_harness: None
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    seen = Counter()
+    canonical = f"{base}/2026/11/20/malta-joins-the-compact"
+    page = page_html("Malta joins the ocean compact", MALTA).replace(
+        "<title>", f"<link rel='canonical' href='{canonical}'><title>"
+    )
+    httpserver.expect_request("/amp/malta.html").respond_with_handler(
+        seen.wrap(lambda r: Response(page, content_type="text/html"))
+    )
+    # No validators: the feed is read in full every run, and lists the story every time.
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(base, [("/amp/malta.html?utm_source=rss&utm_medium=feed", "Malta joins", "t")]),
+        content_type="application/rss+xml",
+    )
+    cfg = write_config(tmp_path, [("herald", "feed", f"{base}/feed.xml")])
+    assert run(cfg) == 0
+    assert run(cfg) == 0
+    assert rows(tmp_path, "select url from articles") == [(canonical,)]
+    assert seen.count("/amp/malta.html") == 1
+
+
+def test_per_host_politeness_holds_across_sources(
+    tmp_path: Path, httpserver: HTTPServer, prefect_harness: None
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    seen = Counter()
+    for n in range(3):
+        body = rss(base, [(f"/polite/{n}.html", f"Compact bulletin {n} of the week", KENYA)])
+        httpserver.expect_request(f"/polite-{n}.xml").respond_with_handler(
+            seen.wrap(lambda r, b=body: Response(b, content_type="application/rss+xml"))
+        )
+    cfg = write_config(
+        tmp_path,
+        [(f"outlet-{n}", "feed", f"{base}/polite-{n}.xml") for n in range(3)],
+        {"follow_links": False, "per_host_concurrency": 1, "per_host_delay": 0.3},
+    )
+    assert run(cfg) == 0
+    starts = sorted(t for n in range(3) for t, _ in seen.hits[f"/polite-{n}.xml"])
+    # The sources' fetch tasks run in parallel threads; the host still sees one
+    # request at a time, `per_host_delay` (0.3 s, less timing jitter) apart.
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(starts)), starts
+
+
+def test_text_files_in_legacy_encodings_or_with_a_bom_decode(
+    tmp_path: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.ingest import Document, document_article
+
+    story = "Bogotá and Brasília sign a “river data” pact\n\nThe envoys’ words – “a start”.\n"
+    for data in (story.encode("cp1252"), b"\xef\xbb\xbf" + story.encode("utf-8")):
+        article = document_article(Document(url="file:///in/a.txt", kind="text", data=data))
+        assert article.title == "Bogotá and Brasília sign a “river data” pact"
+        assert "The envoys’ words – “a start”." in article.text
+    # The same over HTTP, the charset named only by the server.
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/wire.txt").respond_with_data(
+        story.encode("cp1252"), content_type="text/plain; charset=windows-1252"
+    )
+    cfg = write_config(tmp_path, [])
+    assert (
+        main(["extract", f"{base}/wire.txt", "--kind", "text", "--json", "--config", str(cfg)]) == 0
+    )
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["article"]["title"] == "Bogotá and Brasília sign a “river data” pact"
+
+
+def test_a_local_feed_with_links_left_for_later_is_read_again(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    from flows.config import SourceConfig
+    from flows.fetch import Fetcher
+    from flows.ingest import collect_source
+
+    base = httpserver.url_for("").rstrip("/")
+    for n in range(3):
+        httpserver.expect_request(f"/local/{n}.html").respond_with_data(
+            page_html(f"Compact bulletin {n} of the week", KENYA), content_type="text/html"
+        )
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    items = [(f"/local/{n}.html", f"Compact bulletin {n} of the week", "t") for n in range(3)]
+    (folder / "feed.xml").write_text(rss(base, items), "utf-8")
+    source = SourceConfig(name="inbox", kind="path", location=str(folder))
+    known: set[str] = set()
+    digests: dict[str, str] = {}
+    followed: list[str] = []
+    with Fetcher() as fetcher:
+        for _ in range(4):
+            harvest = collect_source(
+                source,
+                fetcher=fetcher,
+                validators={},
+                known_urls=known,
+                follow_links=True,
+                max_links=2,
+                file_digests=digests,
+            )
+            followed += [d.url for d in harvest.documents]
+            known |= {d.url for d in harvest.documents}
+            file_row = harvest.fetches[0]
+            if file_row.etag:  # as `file_validators` reads them back
+                digests[file_row.url] = file_row.etag
+    assert followed == [f"{base}/local/{n}.html" for n in range(3)]
+    assert file_row.not_modified  # all read: the unchanged file is skipped again

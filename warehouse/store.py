@@ -380,19 +380,19 @@ def store_articles(
     if not by_url:
         return StoreResult()
     urls = list(by_url)
-    existing = {
-        str(r[0]): (str(r[1]), str(r[2]))
-        for r in con.execute(
-            "SELECT a.url, a.id, a.content_hash FROM (SELECT unnest(?::VARCHAR[]) AS url) u"
-            " JOIN articles a ON a.url = u.url",
-            [urls],
-        ).fetchall()
-    }
+    found = con.execute(
+        "SELECT a.url, a.id, a.content_hash, a.story_id FROM (SELECT unnest(?::VARCHAR[]) AS url) u"
+        " JOIN articles a ON a.url = u.url",
+        [urls],
+    ).fetchall()
+    existing = {str(r[0]): (str(r[1]), str(r[2])) for r in found}
+    # An article read again keeps its story, even when an edit brings it nearer another.
+    kept = {str(r[0]): str(r[3]) for r in found if r[3] is not None}
     hashes = {url: by_url[url][0].content_hash for url in urls}
     titles = {url: _title_key(by_url[url][0].title) for url in urls}
     prints = {url: story_fingerprint(by_url[url][0].text) for url in urls}
     dates = {url: _aware(by_url[url][0].published_at or now) for url in urls}
-    stories = _story_ids(con, hashes, titles, prints, dates)
+    stories = _story_ids(con, hashes, titles, prints, dates, kept)
 
     article_ids: list[str] = []
     changed: list[str] = []
@@ -469,10 +469,12 @@ def _story_ids(
     titles: dict[str, str | None],
     prints: dict[str, int | None],
     dates: dict[str, datetime],
+    kept: dict[str, str],
 ) -> dict[str, str]:
-    """Story grouping, strongest evidence first: the same text (content hash), then
-    a near-duplicate text (fingerprint within STORY_MAX_DISTANCE bits, among articles
-    dated within STORY_WINDOW_DAYS), then the same long enough title."""
+    """Story grouping, strongest evidence first: the story the article already has
+    (`kept`), the same text (content hash), a near-duplicate text (fingerprint within
+    STORY_MAX_DISTANCE bits, among articles dated within STORY_WINDOW_DAYS), then the
+    same long enough title."""
     keys = sorted({k for k in titles.values() if k})
     rows = con.execute(
         "SELECT content_hash, title, story_id FROM articles"
@@ -496,7 +498,7 @@ def _story_ids(
     for url, h in hashes.items():
         key = titles.get(url)
         fp = prints.get(url)
-        story = by_hash.get(h)
+        story = kept.get(url) or by_hash.get(h)
         if story is None and fp is not None:
             story = _nearest_story(fp, dates[url], near, window)
         if story is None and key:

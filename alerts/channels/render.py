@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+
+from parsers.gazetteer import Gazetteer
 
 _KNOWN_NAMES = {
     "ilrs": "ILRS",
@@ -26,6 +29,19 @@ def display_name(slug: str | None) -> str:
     if slug.isupper() or ("-" not in slug and len(slug) <= 5):
         return slug.upper()
     return " ".join(part.capitalize() for part in slug.split("-"))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return {a.id: a.name for a in Gazetteer.default().actors() if a.kind == "country"}
+
+
+def actor_name(actor_id: str | None) -> str:
+    """`KE` -> `Kenya (KE)`: a reader acts on names; the code keeps it unambiguous."""
+    if not actor_id:
+        return "?"
+    name = _country_names().get(actor_id)
+    return f"{name} ({actor_id})" if name else display_name(actor_id)
 
 
 def count_text(state: dict[str, Any] | None) -> str:
@@ -58,9 +74,9 @@ def headline(payload: dict[str, Any]) -> str:
     """One line: what changed."""
     kind = payload.get("kind")
     coalition = display_name(payload.get("coalition"))
-    actor = payload.get("actor") or "?"
+    actor = actor_name(payload.get("actor"))
     current = payload.get("current") or {}
-    pair = " + ".join(payload.get("actors") or ()) or "?"
+    pair = " + ".join(actor_name(a) for a in payload.get("actors") or ()) or "?"
     if kind == "member_count_changed":
         return (
             f"{coalition} members: {count_text(payload.get('previous'))} -> {count_text(current)}"
