@@ -14,6 +14,10 @@
 `coalition` is set for count and membership alerts, `actor` for membership
 alerts, `actors` (the unordered pair, sorted) for partnership alerts; the rest
 are null. Evidence is ordered by publication time, oldest first.
+
+`conflict` (an addition to DESIGN section 6) is null, or for a count alert the
+`conflicts` view's summary for that coalition and month, e.g. "3 articles say
+13, 1 article says 17": both figures are kept, and the reader is told.
 """
 
 from __future__ import annotations
@@ -81,8 +85,30 @@ def _deliveries(
     return out
 
 
-def _payload(row: tuple[Any, ...], evidence: list[dict[str, Any]]) -> dict[str, Any]:
+_CONFLICT_QUERY = (
+    "SELECT summary FROM conflicts WHERE coalition = ?"
+    " AND period = date_trunc('month', ?::TIMESTAMPTZ)"
+)
+
+
+def _conflict(
+    con: duckdb.DuckDBPyConnection, kind: str, coalition: str | None, current: dict[str, Any] | None
+) -> str | None:
+    """For a count alert: how sources disagree about that month ("3 articles say 13, ...")."""
+    if kind != "member_count_changed" or not coalition or not current:
+        return None
+    when = current.get("published_at")
+    if not when:
+        return None
+    row = con.execute(_CONFLICT_QUERY, [coalition, when]).fetchone()
+    return str(row[0]) if row else None
+
+
+def _payload(
+    con: duckdb.DuckDBPyConnection, row: tuple[Any, ...], evidence: list[dict[str, Any]]
+) -> dict[str, Any]:
     alert_id, kind, coalition, actor, actors, previous, current, created_at = row
+    current_state = json.loads(current) if current else None
     return {
         "id": alert_id,
         "kind": kind,
@@ -90,9 +116,11 @@ def _payload(row: tuple[Any, ...], evidence: list[dict[str, Any]]) -> dict[str, 
         "actor": actor,
         "actors": list(actors) if actors is not None else None,
         "previous": json.loads(previous) if previous else None,
-        "current": json.loads(current) if current else None,
+        "current": current_state,
         "evidence": evidence,
         "created_at": iso_utc(created_at),
+        # Beyond DESIGN section 6 (added, never renamed): null unless sources disagree.
+        "conflict": _conflict(con, kind, coalition, current_state),
     }
 
 
@@ -101,7 +129,7 @@ def alert_payload(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, An
     row = con.execute(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE id = ?", [alert_id]).fetchone()
     if row is None:
         raise KeyError(alert_id)
-    return _payload(row, _evidence(con, [alert_id])[alert_id])
+    return _payload(con, row, _evidence(con, [alert_id])[alert_id])
 
 
 def list_alerts(
@@ -120,7 +148,7 @@ def list_alerts(
     deliveries = _deliveries(con, ids)
     out = []
     for row in rows:
-        item = _payload(row, evidence[row[0]])
+        item = _payload(con, row, evidence[row[0]])
         item["deliveries"] = deliveries[row[0]]
         out.append(item)
     return out

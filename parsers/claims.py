@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
+from itertools import pairwise
 
 from parsers.gazetteer import Gazetteer, Mention
 from parsers.masking import mask
@@ -24,7 +26,7 @@ __all__ = ["EXTRACTOR_VERSION", "extract_claims"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.11.25-2"
+EXTRACTOR_VERSION = "2026.11.25-3"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -224,6 +226,7 @@ def extract_claims(
 
     claims: list[Claim] = []
     previous_first: str | None = None
+    previous_list: list[str] = []
     ni = 0
     for start, end, sentence in split_sentences(text):
         while ni < len(named) and named[ni][1] <= start:
@@ -234,6 +237,9 @@ def extract_claims(
         masked = mask(sentence, mentions, gaz)
         speaker = speakers.speaker(masked.text, masked.surface)
         raws = apply_rules(masked, main=main, gazetteer=gaz) if mentions else []
+        pm = _PRONOUN_SUBJECT.match(sentence)
+        if pm and pm.group("p") == "They" and len(previous_list) > 1:
+            raws = _spread_they(raws, previous_list)
         seen: set[tuple[object, ...]] = set()
         for raw in raws:
             claim = _claim(
@@ -249,7 +255,39 @@ def extract_claims(
         art.history.extend(a for _, _, a in mentions)
         art.previous = [a for _, _, a in mentions]
         previous_first = mentions[0][2] if mentions else None
+        previous_list = _leading_list(sentence, mentions)
     return claims
+
+
+_LIST_GLUE = re.compile(r"\s*,\s*(?:and\s+|the\s+)?|\s*,?\s+and\s+(?:the\s+)?")
+
+
+def _leading_list(sentence: str, mentions: list[Mention]) -> list[str]:
+    """The actors of a sentence-opening list ("Ghana and Nigeria met ..."), in order."""
+    if not mentions or not _SENTENCE_START_LIST.match(sentence[: mentions[0][0]]):
+        return []
+    out = [mentions[0][2]]
+    for (_s1, e1, _a1), (s2, _e2, a2) in pairwise(mentions):
+        if not _LIST_GLUE.fullmatch(sentence[e1:s2]):
+            break
+        out.append(a2)
+    return list(dict.fromkeys(out))
+
+
+_SENTENCE_START_LIST = re.compile(r"^\s*(?:(?:On|In|Last|This)\s+\w+,?\s+)?(?:[Tt]he\s+)?$")
+
+
+def _spread_they(raws: list[RawClaim], group: list[str]) -> list[RawClaim]:
+    """ "Ghana and Nigeria met NASA. They signed the accords": "They" is every one of them;
+    the rules saw the first, so each of its joins and exits is repeated for the others."""
+    out: list[RawClaim] = []
+    for raw in raws:
+        if raw.kind in ("joined", "left") and raw.actor == group[0]:
+            # one ordinal cannot belong to several countries
+            out += [replace(raw, actor=who, ordinal=None) for who in group]
+        else:
+            out.append(raw)
+    return out
 
 
 def _claim(raw: RawClaim, sentence: str, span: tuple[int, int], speaker: str | None) -> Claim:

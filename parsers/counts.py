@@ -34,14 +34,18 @@ PAST = re.compile(
     r"launch|inception|creation|start))|when\s+(?:it|they)\s+(?:was|were)\s+\w+|originally|"
     r"initially|back\s+then|previously|formerly|used\s+to|up\s+from|down\s+from|"
     r"since\s+(?:it|they|the\s+\w+|@[ABC]\d+)\s+(?:was|were)\s+(?:founded|created|formed|launched|set\s+up|"
-    r"established)|since\s+(?:its\s+|their\s+)?(?:founding|inception|creation|launch))\b",
+    r"established)|since\s+(?:its\s+|their\s+)?(?:founding|inception|creation|launch)|"
+    r"at\s+the\s+(?:end|start|beginning|close)\s+of\s+(?:19|20)\d\d)\b",
     F,
 )
 # "Twenty years ago, ESA had 15 member states": a past frame opening the clause
 _PAST_LEAD = re.compile(
     r"^\s*(?:(?:[\w#]+\s+){1,3}(?:years?|months?|decades?)\s+ago|back\s+in\s+(?:19|20)\d\d|"
     r"in\s+(?:19|20)\d\d|at\s+(?:its|the)\s+(?:founding|launch|start|outset)|when\s+\w+\s+"
-    r"(?:was|were)\s+\w+|originally|initially|at\s+first)\b",
+    r"(?:was|were)\s+\w+|originally|initially|at\s+first|"
+    # "When Sweden joined, NATO had 32 members": the count at that join, not now
+    r"(?:when|after|once|by\s+the\s+time)\s+[^;]{0,120}?\b(?:joined|signed|acceded|entered|"
+    r"came\s+aboard)\b)",
     F,
 )
 _PAST_BEFORE_Q = re.compile(
@@ -71,7 +75,8 @@ _R_BEFORE = re.compile(
     rf"collectively|all|expected\s+to|set\s+to|likely\s+to|projected\s+to|due\s+to|"
     rf"forecast\s+to|will|could|may|might|would)\s+)*)"
     r"(?P<rel>signed(?:\s+(?:on|up))?(?:\s+to)?|joined|back(?:ing|ed)?|support(?:ing|ed)?|"
-    r"endors(?:ing|ed)|adher(?:ing|ed)\s+to|behind|in|of|within|belonging\s+to|party\s+to|"
+    r"endors(?:ing|ed)|adher(?:ing|ed)\s+to|behind|in|of|within|belong(?:ing|s)?\s+to|party\s+to|"
+    r"(?:put|putting|added|adding)\s+their\s+(?:names?|signatures?)\s+to|"
     r"members\s+of|part\s+of|signatories\s+(?:of|to)|parties\s+to|making\s+up|make\s+up|"
     r"participating\s+in|taking\s+part\s+in|committed\s+to|to|(?:to\s+)?(?:have\s+)?"
     rf"(?:signed|joined)(?:\s+(?:on\s+)?to)?)\s+{PRE_C}(?P<c>{C})(?P<after>[^;]*)",
@@ -86,9 +91,32 @@ _R_COMPOUND = re.compile(
     F,
 )
 _R_APPOSITION = re.compile(
-    rf"(?P<c>{C})\s*,\s*(?:the|a|an)\s+(?P<q>{Q})-(?:member|nation|country|state|strong)\s+"
+    rf"(?P<c>{C})(?:\s*,\s*|\s+(?:is|remains|has\s+become|became)\s+)"
+    rf"(?P<mid>(?:now|still|currently|already|today)\s+)?(?:the|a|an)\s+(?P<q>{Q})-"
+    r"(?:member|nation|country|state|strong)\s+"
     r"(?:alliance|bloc|group|grouping|coalition|club|pact|organi[sz]ation|agency|initiative|"
     r"programme|program|project|union|accords?)(?P<after>[^;]*)",
+    F,
+)
+# "APSCO, a grouping of eight nations,", "the ILRS now boasts a roster of 17 member countries"
+_R_GROUP_OF = re.compile(
+    rf"(?P<c>{C})(?:\s*,\s*|\s+(?P<mid>(?:(?:now|still|currently|already|today)\s+)?"
+    r"(?:is|remains|has\s+become|became|has|boasts|counts)\s+(?:now\s+)?))(?:the|a|an|its)\s+"
+    r"(?:[\w-]+\s+)?(?:grouping|group|bloc|club|alliance|coalition|roster|membership|union|"
+    rf"organi[sz]ation|network|community|family|line-up|lineup)\s+of\s+(?P<q>{Q})\s+{COUNT_ADJ}"
+    rf"(?P<noun>{NOUN})\b(?P<after>[^;]*)",
+    F,
+)
+# "An 11-member organisation, APSCO is based in Beijing"
+_R_FRONT_APPOSITION = re.compile(
+    rf"^(?:An?|The)\s+(?:(?P<q>{Q})-(?:member|nation|country|state|strong)\s+[a-z]+)\s*,\s*"
+    rf"{PRE_C}(?P<c>{C})(?P<after>[^;]*)",
+    F,
+)
+# "A coalition of 47 nations, the Artemis Accords ..."
+_R_FRONT_GROUP = re.compile(
+    r"^(?:An?|The)\s+(?:grouping|group|bloc|club|coalition|alliance|union|family)\s+of\s+"
+    rf"(?P<q>{Q})\s+{COUNT_ADJ}(?P<noun>{NOUN})\s*,\s*{PRE_C}(?P<c>{C})(?P<after>[^;]*)",
     F,
 )
 _R_QUALIFIED = re.compile(
@@ -237,6 +265,9 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
         _R_POSSESSIVE,
         _R_COMPOUND,
         _R_APPOSITION,
+        _R_GROUP_OF,
+        _R_FRONT_APPOSITION,
+        _R_FRONT_GROUP,
         _R_QUALIFIED,
         _R_PAREN,
         _R_WITH_FRONT,

@@ -89,6 +89,16 @@ class _Entry:
     strong_anaphors: tuple[str, ...] = ()
 
 
+# A capitalised word right before a name that is also a surname ("Lisa Jordan"), unless it
+# is a function word or a title that may open a sentence or precede a country.
+_GIVEN_NAME = re.compile(
+    r"(?<![\w.])(?!(?:In|At|From|To|With|For|By|And|But|The|Of|On|As|Like|Both|While|"
+    r"Whereas|Neighbouring|Neighboring|Only|Even|Unlike|Including|Also|When|After|Before|"
+    r"Since|Today|Yesterday|Meanwhile|Northern|Southern|Eastern|Western|Central|King|Queen|"
+    r"Kingdom|Republic|State|Nation)\b)[A-Z][a-z]+\s+$"
+)
+
+
 class Gazetteer:
     """Known actors and a compiled matcher over all their names."""
 
@@ -97,8 +107,10 @@ class Gazetteer:
         entries: Mapping[str, _Entry],
         blocked: Iterable[str] = (),
         missions: Iterable[tuple[str, str, bool]] = (),
+        surnames: Iterable[str] = (),
     ) -> None:
         self._entries = dict(entries)
+        self._surnames = frozenset(surnames)
         self._blocked = tuple(blocked)
         self._missions = tuple(missions)
         self._alias_to_id: dict[str, str] = {}
@@ -179,7 +191,7 @@ class Gazetteer:
                 )
                 roles = old.roles | ({kind} if kind else set())
                 entries[aid] = replace(old, actor=actor, roles=frozenset(roles))
-        return Gazetteer(entries, self._blocked, self._missions)
+        return Gazetteer(entries, self._blocked, self._missions, self._surnames)
 
     # ---- queries --------------------------------------------------------
 
@@ -233,6 +245,12 @@ class Gazetteer:
         out: list[Mention] = []
         for m in self._regex.finditer(folded):
             aid = self._alias_to_id.get(m.group(0))
+            if (
+                aid
+                and m.group(0) in self._surnames
+                and _GIVEN_NAME.search(text[max(0, m.start() - 40) : m.start()])
+            ):
+                continue  # "Lisa Jordan said": a person, not the country
             if aid:
                 out.append((m.start(), m.end(), aid))
         return out
@@ -316,4 +334,4 @@ def _default() -> Gazetteer:
             tuple(item.get("strong_anaphors", [])),
         )
     missions = [(m["name"], m["owner"], bool(m.get("needs_number"))) for m in data["missions"]]
-    return Gazetteer(entries, data.get("blocked", []), missions)
+    return Gazetteer(entries, data.get("blocked", []), missions, data.get("surname_aliases", []))

@@ -42,8 +42,8 @@ _JOIN_VERB = (
     r"entered|enter|(?:became|become|becomes|becoming)\s+(?:a|an|the\s+latest|the\s+newest|the\s+"
     r"most\s+recent|its\s+newest|its\s+latest|the\s+next|its\s+next)\s+(?:full\s+)?(?:member|signatory|party|signer)"
     r"(?:\s+(?:state|country|nation))?\s+(?:of|to|in)|(?:was|were|has\s+been|have\s+been|is|are|"
-    r"be|being)\s+(?:formally\s+|officially\s+)?(?:admitted|accepted|welcomed)\s+(?:to|into|as\s+a\s+"
-    r"member\s+of)|(?:put|puts|added|adds)\s+(?:its|their)\s+(?:name|signature)s?\s+to)"
+    r"be|being)\s+(?:formally\s+|officially\s+)?(?:admitted|accepted|welcomed)\s+(?:to|into|as\s+(?:an?\s+)?"
+    r"(?:full\s+)?members?(?:\s+(?:states?|countries|nations))?\s+of)|(?:put|puts|added|adds)\s+(?:its|their)\s+(?:name|signature)s?\s+to)"
 )
 _J_DIRECT = re.compile(
     rf"{SUBJ}{PRE}(?P<verb>{_JOIN_VERB})(?:\s+(?:on|up)\s+to|\s+onto)?\s+{PRE_C}(?P<c>{C})"
@@ -87,6 +87,7 @@ _J_BARE = re.compile(
     rf"\b(?:when|as|after|before|since|once|where)\s+(?:the\s+)?(?P<subj>{list_of(A)})\s+"
     r"(?P<pre>(?:(?:also|formally|officially|finally|all|both|had|have|has|later)\s+){0,2})"
     r"(?P<verb>joined|joins|signed(?:\s+(?:on|up))?|signs(?:\s+(?:on|up))?|acceded|accedes|"
+    r"came\s+aboard|came\s+on\s+board|"
     r"(?:added|adds|put|puts)\s+(?:its|their)\s+"
     r"(?:name|signature)s?)(?=\s*(?:[.,;]|$|in\s+|on\s+|last\s+|this\s+))",
     F,
@@ -126,19 +127,20 @@ _ORD_TIME = re.compile(
 )
 _J_ORDINAL = re.compile(
     rf"{SUBJ}{PRE}(?P<verb>became|becomes|become|becoming|is|are|was|were|has\s+become|"
-    rf"have\s+become|be)\s+(?:the\s+|(?P<owner>{C}){POSS}\s+|its\s+|their\s+)?(?P<ords>{ORD}(?:\s*(?:,\s*and|,|and)\s*{ORD}){{0,15}})\s+"
+    rf"have\s+become|be)\s+(?:(?:now|officially|formally|thus|also|effectively)\s+)?(?:(?:the\s+)?(?P<owner>{C}){POSS}\s+|the\s+|its\s+|their\s+)?(?P<ords>{ORD}(?:\s*(?:,\s*and|,|and)\s*{ORD}){{0,15}})\s+"
     rf"(?P<adj>(?:[\w'’@-]+\s+){{0,3}}?)(?P<noun>{_ORD_NOUN})\b(?P<after>[^;]*)",
     F,
 )
 _ORD_TAIL = re.compile(
     rf"^(?P<qual>[^.;]{{0,200}}?)\s*(?:\bto\s+(?:formally\s+|officially\s+)?(?P<v2>sign|join|ink|"
-    rf"accede\s+to|ratify|adopt|endorse|become\s+(?:a\s+)?(?:member|signatory|party)\s+(?:of|to))"
+    rf"accede\s+to|ratify|adopt|endorse|back|support|(?:put|add)\s+its\s+(?:name|signature)\s+to|"
+    rf"come\s+(?:aboard|on\s+board)|become\s+(?:a\s+)?(?:member|signatory|party)\s+(?:of|to))"
     rf"(?:\s+(?:on|up)\s+to)?\b(?:\s+{PRE_C}(?P<c>{C}))?|\b(?:of|to|in)\s+{PRE_C}(?P<c2>{C}))",
     F,
 )
 _ORD_AFTER_JOIN = re.compile(
     rf"^[^.;]{{0,200}}?(?:,?\s*\b(?:becoming|to\s+become|and\s+became|which\s+made\s+(?:it|them)|"
-    rf"making\s+(?:it|them)|as)\s+|,\s*)(?:the\s+|{C}{POSS}\s+|its\s+|their\s+)?(?P<ords>{ORD}(?:\s*(?:,\s*and|,|and)\s*{ORD}){{0,15}})\s+"
+    rf"making\s+(?:it|them)|as)\s+|,\s*)(?:(?:the\s+)?{C}{POSS}\s+|the\s+|its\s+|their\s+)?(?P<ords>{ORD}(?:\s*(?:,\s*and|,|and)\s*{ORD}){{0,15}})\s+"
     rf"(?P<adj>(?:[\w'’@-]+\s+){{0,3}}?)(?P<noun>{_ORD_NOUN})\b(?P<qual>[^.;,]{{0,200}}?)"
     rf"(?:\s+to\s+(?:do\s+so|sign|join|ink|accede)\b|\s+(?:of|to|in)\s+{PRE_C}{C}|[.;,]|$)",
     F,
@@ -155,7 +157,8 @@ _J_APPOSITION = re.compile(
 )
 _J_NOMINAL = re.compile(
     rf"(?P<subj>{A}){POSS}\s+(?P<pre>(?:formal|recent|planned|expected|proposed|long-awaited|"
-    rf"swift|eventual)\s+)?(?P<verb>accession|admission|entry|membership\s+bid|bid\s+to\s+join)"
+    rf"swift|eventual)\s+)?(?P<verb>accession|admission|entry|membership\s+bid|bid\s+to\s+join|"
+    rf"(?:membership\s+)?application(?:\s+to\s+join)?|request\s+to\s+join|candidacy)"
     rf"(?:\s+(?:to|into|of|in)\s+{PRE_C}(?P<c>{C}))?(?P<after>[^;]*)",
     F,
 )
@@ -174,10 +177,31 @@ _J_ELLIPTIC_NO = re.compile(
     F,
 )
 _J_MAKING = re.compile(
-    rf"\b(?:making|made)\s+(?P<subj>{list_of(A)})\s+(?:the\s+|{C}{POSS}\s+|its\s+)?"
+    rf"\b(?:making|made)\s+(?P<subj>{list_of(A)})\s+(?:(?:the\s+)?{C}{POSS}\s+|the\s+|its\s+)?"
     rf"(?P<ords>{ORD}(?:\s*(?:,\s*and|,|and)\s*{ORD}){{0,15}})\s+(?P<adj>(?:[\w'’@-]+\s+){{0,3}}?)"
     rf"(?P<noun>{_ORD_NOUN})\b(?P<qual>[^.;,]{{0,200}}?)(?:\s+to\s+(?:do\s+so|sign|join)\b|"
     rf"\s+(?:of|to|in)\s+{PRE_C}(?P<c>{C})|[.;,]|$)",
+    F,
+)
+# "Croatia was welcomed on Wednesday as NATO's 28th member"
+_J_AS_ORDINAL = re.compile(
+    rf"{SUBJ}{PRE}(?P<verb>(?:was|were|has\s+been|have\s+been|is|are|will\s+be|would\s+be|"
+    r"could\s+be)\s+(?:formally\s+|officially\s+)?(?:welcomed|admitted|accepted|inducted|"
+    r"approved|confirmed|sworn\s+in)|joined|joins|signed\s+on|came\s+aboard|came\s+on\s+board|"
+    rf"entered)\b(?P<mid>[^;,.]{{0,60}}?)\s+as\s+(?:the\s+|(?P<owner>{C}){POSS}\s+|its\s+|"
+    rf"their\s+)(?P<ords>{ORD})\s+(?P<adj>(?:[\w'’@-]+\s+){{0,3}}?)(?P<noun>{_ORD_NOUN})\b"
+    r"(?P<after>[^;]*)",
+    F,
+)
+# "Egypt, Ethiopia and Iran came aboard": a join whose coalition the sentence names elsewhere
+_J_ABOARD = re.compile(
+    rf"{SUBJ}{PRE}(?P<verb>came|come|comes|coming|climbed|climb|got|get)\s+(?:aboard|on\s+board)"
+    rf"(?:\s+{PRE_C}(?P<c>{C}))?(?P<after>[^;]*)",
+    F,
+)
+_REJECTED = re.compile(
+    r"\b(?:rejected|blocked|vetoed|turned\s+down|denied|refused|failed|stalled|shelved|"
+    r"withdrawn|frozen)\b",
     F,
 )
 _LEAVE_VERB = (
@@ -194,6 +218,14 @@ _L_DIRECT = re.compile(
 )
 
 
+_ADJUNCT = re.compile(
+    r"\b(?:after|before|following|when|amid|despite|because|during|thanks\s+to|"
+    r"at\s+(?:a|the)\s+(?:ceremony|signing|summit|event|meeting)|with\s+(?:a|the)\s+signing|ending|"
+    r"capping|completing|marking)\b",
+    F,
+)
+
+
 def _ordinal_ok(adj: str, qual: str, rest: str = "") -> bool:
     """A coalition-wide ordinal has no qualifier: not "first African nation", "tenth this year".
 
@@ -203,6 +235,9 @@ def _ordinal_ok(adj: str, qual: str, rest: str = "") -> bool:
     qual = re.sub(r"^\s*and\s+(?:the\s+)?#O\d+\b.*$", "", qual, flags=F)
     if _SCOPE.search(qual) or _SCOPE.search(clause(rest)):
         return False
+    # an adjunct after the noun says when or why, not which subset: "the 21st member in 2015
+    # after years of talks", "the 41st signatory at a ceremony in Lima"
+    qual = _ADJUNCT.split(qual, maxsplit=1)[0]
     return not adj.strip() and not _ORD_TIME.sub("", qual).strip(" ,.!?\"'”’)")
 
 
@@ -211,6 +246,7 @@ def _ordinals(m: Masked, ords: str) -> list[int]:
 
 
 def _pair(subjects: list[str], ordinals: list[int], ok: bool) -> list[tuple[str, int | None]]:
+    subjects = list(dict.fromkeys(subjects))  # "in Yerevan, Armenia": one party named twice
     if ok and len(ordinals) == len(subjects):
         return [(s, o) for s, o in zip(subjects, ordinals, strict=True)]
     if ok and len(ordinals) == 1 and len(subjects) == 1:
@@ -255,6 +291,49 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
         mod = modality(mt.group("pre") + " " + mt.group("verb"), clause(after))
         for actor, ordinal in _pair(subjects, _ordinals(m, mt.group("ords")), ok):
             yield from make("joined", actor, coalition, mt.start("verb"), mod, ordinal)
+
+    for mt in nearest_subject(_J_AS_ORDINAL, text):
+        if OBJECT_OF_PREP.search(text[: mt.start("subj")]):
+            continue
+        after = mt.group("after")
+        owner = mt.group("owner")
+        in_mid = m.coalitions(mt.group("mid"))
+        of_c = re.match(rf"\s+(?:of|to|in)\s+{PRE_C}(?P<c>{C})", after, F)
+        if owner:
+            coalition = m.slots[owner].actor
+        elif in_mid:
+            coalition = in_mid[0].actor
+        elif of_c:
+            coalition = m.slots[of_c.group("c")].actor
+        else:
+            coalition = (
+                main if mt.group("noun").lower().startswith(("member", "signator")) else None
+            )
+        if coalition is None or _NOT_MEMBERSHIP.search(after):
+            continue
+        qual = after[of_c.end() :] if of_c else after
+        ok = _ordinal_ok(mt.group("adj"), clause(qual))
+        mod = modality(mt.group("pre") + " " + mt.group("verb"), clause(after))
+        for actor, ordinal in _pair(
+            ids_in(m, mt.group("subj")), _ordinals(m, mt.group("ords")), ok
+        ):
+            yield from make("joined", actor, coalition, mt.start("verb"), mod, ordinal)
+
+    for mt in nearest_subject(_J_ABOARD, text):
+        if OBJECT_OF_PREP.search(text[: mt.start("subj")]):
+            continue
+        ctok = mt.group("c")
+        if ctok is None:
+            before_coal = m.coalitions(text[: mt.start()])
+            after_coal = m.coalitions(mt.group("after"))
+            near = before_coal[-1:] or after_coal[:1]
+            ctok = near[0].token if near else None
+        coalition = m.slots[ctok].actor if ctok else main
+        if coalition is None:
+            continue
+        mod = modality(mt.group("pre"), clause(mt.group("after")))
+        for actor in ids_in(m, mt.group("subj")):
+            yield from make("joined", actor, coalition, mt.start("verb"), mod, None)
 
     for mt in [
         *nearest_subject(_J_DIRECT, text),
@@ -335,11 +414,17 @@ def membership_claims(m: Masked, main: str | None, gaz: Gazetteer) -> Iterator[R
         if coalition is None or who is None:
             continue
         verb = mt.group("verb").lower()
-        mod = "hedged" if "bid" in verb else modality(mt.group("pre") or "")
+        mod = modality(mt.group("pre") or "")
+        if re.search(r"bid|applic|request|candida", verb):
+            # a bid is open until decided: "Pakistan's application was rejected" is a no
+            mod = "negated" if _REJECTED.search(clause(mt.group("after"))) else "hedged"
         yield from make("joined", who, coalition, mt.start("verb"), mod, None)
 
     for mt in _J_BARE.finditer(text):
         before_coal = m.coalitions(text[: mt.start()])
+        if not before_coal and re.match(r"(?:when|after|once|since|as)\b", mt.group(0), F):
+            # "When Laos and Myanmar joined in 1997, ASEAN had nine members"
+            before_coal = m.coalitions(text[mt.end() :])[:1]
         coalition = before_coal[-1].actor if before_coal else None
         if coalition is None:
             continue

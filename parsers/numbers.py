@@ -338,10 +338,16 @@ def find_quantities(text: str, *, years: bool = False) -> list[QuantityMatch]:
         if not years and _YEAR.fullmatch(num):
             continue
         n = parse_int(num)
+        start = m.start()
+        art = re.match(r"an?\s+", num, re.IGNORECASE)
+        if n is None and art and not m.group("mod"):
+            # "a ten-nation bloc": the article belongs to the noun phrase, not the figure
+            n = parse_int(num[art.end() :])
+            start = m.start("num") + art.end()
         if n is None:
             continue  # a run like "one two" is not one number
         q = _bounds(n, m.group("mod"), m.group("suffix"))
-        out.append(QuantityMatch(m.start(), m.end(), q))
+        out.append(QuantityMatch(start, m.end(), q))
     return out
 
 

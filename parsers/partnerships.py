@@ -35,8 +35,14 @@ __all__ = ["partnership_claims"]
 
 _PARTNER_STATUS = re.compile(
     rf"{SUBJ}{PRE}(?P<verb>became|becomes|become|becoming|joined|joins|join|was\s+made|"
-    rf"was\s+granted|is|was)\s+(?:a|an|the)?\s*(?:{C}\s+)?(?:partner|dialogue\s+partner)"
-    rf"(?:\s+(?:country|nation|state|status))?(?:\s+(?:of|in|with|to)\s+{PRE_C})?",
+    rf"was\s+granted|were\s+granted|has\s+been\s+granted|received|receives|obtained|gained|won|"
+    rf"holds|was\s+given|is|was)\s+(?:a|an|the)?\s*(?:{C}\s+)?(?:partner|dialogue\s+partner|"
+    rf"observer)(?:\s+(?:country|nation|state|status))?(?:\s+(?:of|in|with|to|at)\s+{PRE_C}(?:{C})?)?",
+    F,
+)
+_QUALIFIED_EVENT = re.compile(
+    r"^\s*(?:[a-z-]+\s+)?(?:summit|meeting|talks|forum|conference|session|assembly|games|"
+    r"workshop|council|committee)\b",
     F,
 )
 _PARTNER_CHOICE = re.compile(
@@ -116,10 +122,14 @@ _P_NO_LONGER = re.compile(
     r"(?:a\s+)?part\s+of|(?:will\s+)?no\s+longer\s+(?:be\s+(?:a\s+)?part\s+of|take\s+part\s+in|"
     r"participate\s+in|cooperate\s+with|work\s+with|collaborate\s+with)|won['’]t\s+(?:take\s+part|"
     r"participate)\s+in|will\s+not\s+(?:take\s+part|participate)\s+in|pulled\s+out\s+of|"
-    r"withdrew\s+from|has\s+withdrawn\s+from|(?:cancell?ed|ended|ends|halted|suspended|froze|"
-    r"terminated)\s+(?:its\s+|their\s+|all\s+)?(?:participation|involvement|cooperation|"
-    r"co-operation|collaboration|partnership|joint\s+(?:projects?|work|activities|missions?|"
-    r"programmes?|programs?))\s+(?:in|on|with))\s+(?P<rest>[^;]*)",
+    r"withdrew\s+from|has\s+withdrawn\s+from|(?:cancell?ed|cancel|ended|ends?|ending|halted|halts?|"
+    r"halting|suspended|suspends?|suspending|froze|freezes?|freezing|terminated|terminates?|"
+    r"terminating|scrapped|scraps?|scrapping|wound\s+down|winds?\s+down|winding\s+down|"
+    r"discontinued|discontinues?)\s+(?:its\s+|their\s+|all\s+)?"
+    r"(?:(?!(?:of|the|its|their|in|on|with|to|for|and|a|an)\b)[\w-]+\s+){0,2}?"
+    r"(?:participation|involvement|cooperation|co-operation|collaboration|partnership|"
+    r"arrangement|agreement|deal|joint\s+(?:projects?|work|activities|missions?|operations?|"
+    r"programmes?|programs?))(?:\s+(?:in|on|with|of|for))?)\s+(?P<rest>[^;]*)",
     F,
 )
 _P_CANCEL = re.compile(
@@ -237,6 +247,7 @@ def _owner(m: Masked, fragment: str) -> str | None:
 def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
     text = m.text
     done: set[tuple[ClaimKind, tuple[str, ...], str]] = set()
+    ended: set[tuple[str, ...]] = set()
 
     def make(
         kind: ClaimKind, pair: tuple[str, ...], pos: int, mod: Modality, topic: str | None
@@ -245,6 +256,8 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
         if key in done:
             return
         done.add(key)
+        if kind == "partnership_ended":
+            ended.add(pair)
         yield RawClaim(kind, pos, mod, actors=pair, topic=topic)
 
     def prohibited(start: int, pre: str) -> bool:
@@ -263,11 +276,13 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
             m, re.sub(r"^(?:subsequent|future|further|upcoming|later)\s+", "", rest), prep=False
         )
         topic = re.sub(r"^(?:[\w’'.-]+\s+)?(?=\w+\s+missions?\b)", "", topic or "") or topic
+        # "may end its cooperation with": a hedged end, not a hedged partnership
+        end_mod = modality(mt.group("pre"))
         if len(subjects) > 1 and not verb.endswith("with"):
             # "Roscosmos and ESA ended their cooperation on ExoMars": the pair is the subject
             for a, b in combinations(subjects, 2):
                 for pair in pairs(gaz, [a], [b]):
-                    yield from make("partnership_ended", pair, mt.start("verb"), "asserted", topic)
+                    yield from make("partnership_ended", pair, mt.start("verb"), end_mod, topic)
             continue
         owner = _owner(m, near)
         # leaving a coalition is `left`, handled with memberships
@@ -277,7 +292,7 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
         if not (_MISSIONISH.search(rest) or "with" in verb):
             continue
         for pair in pairs(gaz, subjects[-1:], [owner]):
-            yield from make("partnership_ended", pair, mt.start("verb"), "asserted", topic)
+            yield from make("partnership_ended", pair, mt.start("verb"), end_mod, topic)
 
     for mt in _P_CANCEL.finditer(text):
         rest = mt.group("rest")
@@ -325,12 +340,15 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
             mod = "negated" if prohibited(mt.start("a"), pre) else modality(pre, clause(after))
             kind: ClaimKind = "partnership"
             if re.search(
-                r"\bno\s+longer\b|\bend\s+of\b|\b(?:ended|ending|ends|suspended|froze|frozen|halted|"
-                r"terminated|severed|cut|broke\s+off)\b",
+                r"\bno\s+longer\b|\bend\s+of\b|\b(?:ended|ending|ends?|suspend(?:ed|s)?|froze|frozen|"
+                r"freeze|halt(?:ed|s)?|terminat(?:ed|es?)|sever(?:ed|s)?|cut|broke\s+off|break\s+off|"
+                r"scrap(?:ped|s)?|wound\s+down|winds?\s+down|winding\s+down|discontinu(?:ed|es?))\b",
                 pre,
                 F,
             ):
-                kind, mod = "partnership_ended", "asserted"
+                # "may end its cooperation with": hedged if the end is, never a negated end
+                kind = "partnership_ended"
+                mod = "hedged" if mod == "hedged" else "asserted"
             topic = _topic(m, after)
             if topic is None and rx is _P_NOUN_WITH:
                 topic = _topic_before_noun(pre)
@@ -358,7 +376,8 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
         topic = _topic(m, after)
         for a, b in combinations(ids, 2):
             for pair in pairs(gaz, [a], [b]):
-                yield from make("partnership", pair, mt.start("verb"), mod, topic)
+                if pair not in ended:  # "suspended their joint work": the joint work ended
+                    yield from make("partnership", pair, mt.start("verb"), mod, topic)
 
     for mt in _P_JOINT.finditer(text):
         ids = ids_in(m, mt.group("a"))
@@ -367,7 +386,8 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
         mod = modality(mt.group("pre"))
         for a, b in combinations(ids, 2):
             for pair in pairs(gaz, [a], [b]):
-                yield from make("partnership", pair, mt.start("verb"), mod, topic)
+                if pair not in ended:  # "suspended their joint work": the joint work ended
+                    yield from make("partnership", pair, mt.start("verb"), mod, topic)
 
     for mt in _P_PAYLOAD.finditer(text):
         mission = mt.group("mission")
@@ -408,6 +428,8 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
             yield from make("partnership", pair, mt.start("verb"), mod, "partner status")
 
     for mt in _PARTNER_STATUS.finditer(text):
+        if _QUALIFIED_EVENT.match(text[mt.end() :]):
+            continue  # "observer status at the African Union summit": a meeting, not the union
         cs = [s.actor for s in m.coalitions(mt.group(0)) if s.actor]
         cs = [c for c in cs if c not in ids_in(m, mt.group("subj"))]
         if not cs:

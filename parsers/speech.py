@@ -20,7 +20,8 @@ _NEGATION = re.compile(
     r"refuses|refuse|rejected|rejects|reject|ruled\s+out|rules\s+out|denied|denies|yet\s+to|"
     r"failed\s+to|fails\s+to|without|stopped\s+short\s+of|stops\s+short\s+of|nor|withdrew|"
     r"withdrawn|withdraws|abandoned|abandons|dropped|drops|scrapped|scraps|shelved|turned\s+down|"
-    r"backed\s+away|ruled\s+out|opted\s+out|against)\b|n['’]t\b",
+    r"backed\s+away|ruled\s+out|opted\s+out|against|(?:blocked|barred|prevented|banned|excluded|"
+    r"vetoed|kept\s+out)\s+from)\b|n['’]t\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -30,7 +31,7 @@ _HEDGE = re.compile(
     r"due\s+to|about\s+to|preparing|prepares|mulling|weighing|negotiating|talks|applied|applies|"
     r"applying|bid|proposed|proposes|invited|possible|possibly|potentially|ready\s+to|eager|keen|"
     r"if|soon|interest\s+in|interested\s+in|moving\s+to|on\s+track\s+to|pledged|pledges|vowed|"
-    r"vows|promised|promises)\b",
+    r"vows|promised|promises|close\s+to|nearing|on\s+the\s+verge\s+of)\b",
     re.IGNORECASE,
 )
 # After the verb only time phrases hedge: "will sign next month" is hedged by "will",
@@ -61,7 +62,8 @@ def modality(before: str, after: str = "") -> Modality:
 # ---- attribution ----------------------------------------------------------
 
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
-_NAME = rf"(?:{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|de|da|del|van|von|bin|al-[A-Z][a-z]+)){{0,3}})"
+_PARTICLE = r"(?:de|da|del|der|den|van|von|bin|le|la|di|al-[A-Z][a-z]+)"
+_NAME = rf"(?:{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|{_PARTICLE})){{0,3}})"
 _MENTION = r"@[ABC]\d+"
 _SAY = (
     r"(?:said|says|stated|states|asserted|asserts|claimed|claims|told|tells|announced|announces|"
@@ -93,6 +95,34 @@ _ACCORDING = re.compile(
     r"(?P<role>\s+(?:state\s+media|officials?|sources?|spokes(?:man|woman|person)|ministry|"
     r"government|media|diplomats?))?"
 )
+# ", a Western diplomat in Beijing said." / ", NASA Administrator Bill Nelson told reporters":
+# the whole noun phrase before a closing speech verb; `_describe` turns it into a speaker
+_SPEAKER_TAIL = re.compile(
+    rf"[,—–]\s*(?!(?:and|but|while|which|who|as|after|when|so|or|because|though|although)\b)"
+    rf"(?P<np>[^,;:\"“”]{{1,90}}?)\s+(?:(?:also|has|had|have|later|again)\s+)?(?:{_SAY})"
+    r"(?:\s+[\w@'’.-]+){0,6}(?:\s*,\s*(?:citing|quoting)\s+[^,;]{1,60})?\s*[.!]?[\"”’]?\s*$"
+)
+_SPEAKER_LEAD = re.compile(
+    rf"^(?P<np>(?:An?|The)\s+[^,;:\"“”]{{1,80}}?)\s+(?:(?:also|has|had|have|later|again)\s+)?"
+    rf"(?:{_SAY})\b"
+)
+_ACCORDING_NP = re.compile(r"\b[Aa]ccording\s+to\s+(?P<np>[^,;:\"“”]{1,90}?)\s*(?:[,;:.!]|$)")
+# a noun phrase that is only a name's title and a name: "Roscosmos chief Yuri Borisov"
+_TRAILING_NAME = re.compile(
+    rf"(?:^|\s)(?P<name>{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|{_PARTICLE}))*\s+{_NAME_TOKEN})$"
+)
+_NP_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|that|which|who|it|they|he|she|this|these|"
+    r"signed|joined|said)\b",
+    re.IGNORECASE,
+)
+_PREP_BEFORE = re.compile(r"\b(?:in|at|from|of|for|to|on|near|with)\s*$", re.IGNORECASE)
+_ANAPHOR_NP = re.compile(
+    r"^(?:the\s+)?(?:agency|country|nation|bloc|group|alliance|organi[sz]ation|union|"
+    r"government|accords?|station|programme|program)$",
+    re.IGNORECASE,
+)
+
 _STOP_WORDS = """
     The This That These Those But And In On As At It Its A An If While When After Before
     However Meanwhile Still Yet So Also Then There Here Officials Analysts Experts
@@ -144,6 +174,12 @@ class SpeakerTracker:
         `surface` turns a placeholder (``@A3``) back into the text it stands for.
         """
         found: Speaker | None = None
+        for rx in (_ACCORDING_NP, _SPEAKER_TAIL, _SPEAKER_LEAD):
+            m = rx.search(masked)
+            if m:
+                found = self._describe(m.group("np"), surface)
+                if found is not None:
+                    return Speaker(found.name, m.end() if rx is _SPEAKER_LEAD else 0)
         m = _ACCORDING.search(masked)
         if m:
             found = self._make(m.group("who"), 0, surface)
@@ -172,3 +208,29 @@ class SpeakerTracker:
         if name[0].isupper() and " " in name:
             self._remember(name)
         return Speaker(name, pos)
+
+    def _describe(self, np: str, surface: Callable[[str], str]) -> Speaker | None:
+        """The speaker a noun phrase names: the person's name when the phrase ends in one
+        ("Roscosmos chief Yuri Borisov"), else the phrase without its article
+        ("a Western diplomat in Beijing" -> "Western diplomat in Beijing")."""
+        np = np.strip()
+        if len(np.split()) > 9 or "#" in np or _NP_VERBISH.search(np):
+            return None
+        if re.fullmatch(_MENTION, np):
+            return Speaker(re.sub(r"^(?:an?|the)\s+", "", surface(np), flags=re.IGNORECASE), 0)
+        nm = _TRAILING_NAME.search(np)
+        if nm and not _PREP_BEFORE.search(np[: nm.start("name")]):
+            run = nm.group("name").split()
+            # "Commission President Ursula von der Leyen": the name follows the last title word
+            titles = [i for i, tok in enumerate(run) if tok in _STOP]
+            name = self._clean(" ".join(run[titles[-1] + 1 :] if titles else run))
+            if name is not None and " " in name:
+                self._remember(name)
+                return Speaker(name, 0)
+        text = re.sub(r"@[ABC]\d+", lambda t: surface(t.group(0)), np)
+        text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.IGNORECASE).strip()
+        if not text or _ANAPHOR_NP.match(text) or not re.search(r"[a-z]", text):
+            return None
+        if text in ("He", "he", "She", "she") or (text[0].isupper() and " " not in text):
+            return None  # a pronoun or a lone surname: the older rules know those
+        return Speaker(text, 0)

@@ -517,3 +517,112 @@ def test_expectation_before_the_figure_hedges_it() -> None:
 def test_speaker_titles_are_not_names() -> None:
     text = "NASA Administrator Bill Nelson said the Artemis Accords had reached 43 signatories."
     assert [c.attributed_to for c in kinds(text, "member_count")] == ["Bill Nelson"]
+
+
+# ---- generalisation cases (2026.11.25-3) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Malta became the alliance's 33rd member, NATO said.", [("nato", "MT", 33, "asserted")]),
+        ("Ukraine hopes to become the EU's 28th member state.", [("eu", "UA", 28, "hedged")]),
+        ("Chile was admitted on Monday as APSCO's ninth member.", [("apsco", "CL", 9, "asserted")]),
+        (
+            "Ghana became the 50th nation to put its name to the Artemis Accords in May.",
+            [("artemis-accords", "GH", 50, "asserted")],
+        ),
+        (
+            "Estonia became ESA's 21st member state in 2015 after talks.",
+            [("esa", "EE", 21, "asserted")],
+        ),
+    ],
+)
+def test_ordinals_in_other_forms(text: str, expected: list[tuple[object, ...]]) -> None:
+    assert joins(text) == expected
+
+
+def test_joins_by_other_verbs_and_in_subordinate_clauses() -> None:
+    assert joins("Oman, Qatar and Kuwait came aboard the ILRS last year.") == [
+        ("ilrs", "OM", None, "asserted"),
+        ("ilrs", "QA", None, "asserted"),
+        ("ilrs", "KW", None, "asserted"),
+    ]
+    text = "When Laos and Myanmar joined in 1997, ASEAN had nine members."
+    assert joins(text) == [("asean", "LA", None, "asserted"), ("asean", "MM", None, "asserted")]
+    assert counts(text) == []
+
+
+def test_barred_and_rejected_joins_are_negated() -> None:
+    assert joins("Iran was barred from joining the Artemis Accords.") == [
+        ("artemis-accords", "IR", None, "negated")
+    ]
+    assert joins("Pakistan's application to join BRICS was rejected.") == [
+        ("brics", "PK", None, "negated")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("APSCO, a grouping of eight nations, met in Beijing.", 8),
+        ("ASEAN, a ten-nation bloc, has no space agency.", 10),
+        ("The ILRS now boasts a roster of 17 member countries.", 17),
+        ("An 11-member organisation, APSCO is based in Beijing.", 11),
+    ],
+)
+def test_counts_without_has_n_members(text: str, value: int) -> None:
+    assert [c[1] for c in counts(text)] == [value]
+
+
+def test_count_at_a_past_join_or_date_is_not_current() -> None:
+    assert counts("When Sweden joined NATO in 2024, the alliance grew to 32 members.") == []
+    assert counts("The Artemis Accords had 33 signatories at the end of 2023.") == []
+
+
+def test_ended_partnerships_keep_their_modality() -> None:
+    assert pairs(
+        "ESA and NASA halted their joint operation of the gateway module.", "partnership_ended"
+    ) == [(frozenset({"esa", "nasa"}), "asserted")]
+    assert pairs(
+        "Japan may end its cooperation with Russia on navigation.", "partnership_ended"
+    ) == [(frozenset({"JP", "RU"}), "hedged")]
+    assert pairs("Japan may end its cooperation with Russia on navigation.") == []
+
+
+def test_observer_status_is_a_partnership_with_the_coalition() -> None:
+    assert pairs("Egypt was granted observer status at APSCO.") == [
+        (frozenset({"EG", "apsco"}), "asserted")
+    ]
+    assert joins("Egypt was granted observer status at APSCO.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The ILRS has 13 members, Roscosmos chief Yuri Borisov said.", "Yuri Borisov"),
+        (
+            "The EU has 27 members, Commission President Ursula von der Leyen said.",
+            "Ursula von der Leyen",
+        ),
+        (
+            "The ILRS has 13 members, a Western diplomat in Beijing said.",
+            "Western diplomat in Beijing",
+        ),
+        ("The ILRS has 13 members, the Chinese foreign ministry said.", "Chinese foreign ministry"),
+        ("The ILRS has 13 members, according to space agency head Ali Khan.", "Ali Khan"),
+    ],
+)
+def test_titled_and_described_speakers(text: str, speaker: str) -> None:
+    assert [c.attributed_to for c in kinds(text, "member_count")] == [speaker]
+
+
+def test_surname_is_not_a_country_and_they_is_the_whole_list() -> None:
+    assert joins("NASA official Lisa Jordan said Nepal would sign the Artemis Accords.") == [
+        ("artemis-accords", "NP", None, "hedged")
+    ]
+    text = "Ghana and Nigeria met NASA officials. They signed the Artemis Accords on Friday."
+    assert joins(text) == [
+        ("artemis-accords", "GH", None, "asserted"),
+        ("artemis-accords", "NG", None, "asserted"),
+    ]

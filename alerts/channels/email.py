@@ -29,11 +29,18 @@ def html_body(payload: dict[str, Any]) -> str:
         said_html = f" <em>(according to {html.escape(said)})</em>" if said else ""
         sentence = html.escape(ev.get("sentence") or "")
         items.append(f"<li>{link} ({when})<br><q>{sentence}</q>{said_html}</li>")
+    conflict = payload.get("conflict")
+    conflict_html = (
+        f"<p><strong>Sources disagree this month:</strong> {html.escape(str(conflict))}</p>"
+        if conflict
+        else ""
+    )
     return (
         "<html><body>"
         f"<h2>{html.escape(headline(payload))}</h2>"
         f"<p>kind: {html.escape(str(payload.get('kind')))} &middot; "
         f"id: {html.escape(str(payload.get('id')))}</p>"
+        f"{conflict_html}"
         f"<ul>{''.join(items)}</ul>"
         "</body></html>"
     )

@@ -100,6 +100,8 @@ def text_block(payload: dict[str, Any]) -> str:
     """A plain-text block: headline, kind and id, then each piece of evidence."""
     lines = [headline(payload), f"  kind: {payload.get('kind')}  id: {payload.get('id')}"]
     evidence = payload.get("evidence") or []
+    if payload.get("conflict"):
+        lines.append(f"  sources disagree this month: {payload['conflict']}")
     if len(evidence) > 1:
         lines.append(f"  reported by {len(evidence)} articles")
     for item in evidence:
