@@ -213,6 +213,13 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     from .runtime import deliver
 
+    if args.retry_failed:
+        from alerts.outbox import retry_failed
+
+        from .ingest import now_utc
+
+        revived = retry_failed(cfg.warehouse_path, now=now_utc(), lock_timeout=cfg.lock_timeout)
+        say("info", f"{revived} failed deliver{'y' if revived == 1 else 'ies'} back to pending")
     report = deliver(cfg, due_only=False)  # "now": a retry backoff does not hold it back
     for err in report.errors:
         say("warning", f"delivery: {err}")
@@ -277,7 +284,7 @@ _EXAMPLES = {
         " --format table"
     ),
     "alerts": "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json",
-    "deliver": "example:\n  pactwatch deliver --config pactwatch.toml",
+    "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
     "reextract": "example:\n  pactwatch reextract --config pactwatch.toml",
     "export": "example:\n  pactwatch export out/ --format parquet",
 }
@@ -350,7 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per alert")
 
-    add("deliver", "retry pending deliveries now")
+    p = add("deliver", "retry pending deliveries now")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="first put deliveries that gave up (max_attempts) back to pending",
+    )
 
     p = add("reextract", "re-run extraction over stored articles; no alert is sent twice")
     p.add_argument(

@@ -294,9 +294,19 @@ def document_article(doc: Document) -> Article:
 
 
 def extract_documents(
-    docs: Iterable[Document], *, gazetteer: Gazetteer
+    docs: Iterable[Document],
+    *,
+    gazetteer: Gazetteer,
+    known_hashes: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[Article, list[Claim]]], list[str]]:
-    """Articles and their claims for every document; problems are returned, not raised."""
+    """Articles and their claims for every document; problems are returned, not raised.
+
+    An article whose text hashes as already stored (`known_hashes`, by canonical or
+    fetched URL) is skipped: only new or changed content is extracted again. A bug
+    in claim extraction on one article is a problem for that article: the article
+    is still stored, without claims, so `pactwatch reextract` can return to it.
+    """
+    known_hashes = known_hashes or {}
     out: list[tuple[Article, list[Claim]]] = []
     problems: list[str] = []
     for doc in docs:
@@ -308,7 +318,17 @@ def extract_documents(
         if not article.text.strip():
             problems.append(f"{doc.url}: no main text found")
             continue
-        claims = extract_claims(article.text, gazetteer=gazetteer, title=article.title)
+        stored = known_hashes.get(article.url or "") or known_hashes.get(doc.url)
+        if stored == article.content_hash:
+            continue
+        try:
+            claims = extract_claims(article.text, gazetteer=gazetteer, title=article.title)
+        except Exception as exc:  # one article's bad luck must not cost the run
+            problems.append(
+                f"{article.url or doc.url}: claim extraction failed ({type(exc).__name__}: {exc});"
+                " stored without claims"
+            )
+            claims = []
         out.append((article, claims))
     return out, problems
 

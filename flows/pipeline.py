@@ -120,7 +120,15 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> d
         }
         digests = {s.name: store.file_validators(con, s.name) for s in sources if s.kind == "path"}
         known = store.known_urls(con)
-    return {"first": first, "validators": validators, "known": known, "digests": digests}
+        # Page sources are re-read when they change; an unchanged text is not re-extracted.
+        hashes = store.known_hashes(con, [s.location for s in sources if s.kind == "page"])
+    return {
+        "first": first,
+        "validators": validators,
+        "known": known,
+        "digests": digests,
+        "hashes": hashes,
+    }
 
 
 def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
@@ -183,11 +191,13 @@ def fetch_task(
 
 
 @task(name="parse-and-extract", cache_policy=NO_CACHE)
-def extract_task(cfg: Config, harvests: list[Harvest]) -> dict[str, Any]:
+def extract_task(
+    cfg: Config, harvests: list[Harvest], known_hashes: dict[str, str]
+) -> dict[str, Any]:
     gaz = gazetteer_for(cfg)
     out: dict[str, Any] = {}
     for h in harvests:
-        batch, problems = extract_documents(h.documents, gazetteer=gaz)
+        batch, problems = extract_documents(h.documents, gazetteer=gaz, known_hashes=known_hashes)
         h.problems.extend(problems)
         out[h.source] = batch
     return out
@@ -291,7 +301,7 @@ def pactwatch_run(
             # Retries exhausted on a transient error: record it and go on with the others.
             harvests.append(_failed_harvest(src, exc))
 
-    batches = extract_task(cfg, harvests)
+    batches = extract_task(cfg, harvests, prep["hashes"])
     outcomes, alerts_new = store_task(cfg, run_id, harvests, batches, prep["first"])
     _crash_point("store")
     summary.sources = outcomes

@@ -88,3 +88,33 @@ def test_missing_local_path_is_an_input_error(tmp_path: Path) -> None:
             follow_links=False,
             max_links=10,
         )
+
+
+def test_unchanged_text_is_not_extracted_again_and_extraction_bugs_are_contained(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows import ingest
+    from parsers.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    doc = Document(
+        url="http://127.0.0.1/news/senegal-ilrs.html",
+        kind="html",
+        data=(SAMPLE_SITE / "news" / "senegal-ilrs.html").read_bytes(),
+    )
+    [(article, claims)], _ = ingest.extract_documents([doc], gazetteer=gaz)
+    assert claims
+    same, problems = ingest.extract_documents(
+        [doc], gazetteer=gaz, known_hashes={doc.url: article.content_hash}
+    )
+    assert same == [] and problems == []
+    changed, _ = ingest.extract_documents([doc], gazetteer=gaz, known_hashes={doc.url: "0" * 64})
+    assert len(changed) == 1
+
+    def broken(*args: object, **kwargs: object) -> list[object]:
+        raise IndexError("rule bug")
+
+    monkeypatch.setattr(ingest, "extract_claims", broken)
+    [(kept, none)], problems = ingest.extract_documents([doc], gazetteer=gaz)
+    assert kept.text == article.text and none == []
+    assert len(problems) == 1 and "claim extraction failed (IndexError: rule bug)" in problems[0]
