@@ -7,7 +7,7 @@ orchestrator. `flows.pipeline` wraps these in a few batched Prefect tasks.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,7 +103,8 @@ def _feed_items(
     fetcher: Fetcher | None,
     follow: bool,
     max_links: int,
-    known_urls: set[str],
+    known_urls: Collection[str],
+    last_fetched: Mapping[str, datetime] | None = None,
 ) -> bool:
     """Turn feed items into documents, following links to pages we have not stored yet.
 
@@ -118,7 +119,8 @@ def _feed_items(
     followed = 0
     for item in parsed.items:
         link = canonicalize(item.link) if item.link else None
-        if link and (link in known_urls or item.link in known_urls):
+        known = link is not None and (link in known_urls or item.link in known_urls)
+        if known and not _updated_since(item, link or "", item.link, last_fetched or {}):
             continue
         can_follow = (
             follow
@@ -154,15 +156,32 @@ def _feed_items(
     return complete
 
 
+def _updated_since(
+    item: FeedItem, link: str, raw_link: str | None, last_fetched: Mapping[str, datetime]
+) -> bool:
+    """Whether a stored story was edited since we read it, by the feed's own word.
+
+    Only an item whose `updated` is later than its `published` counts: some feeds
+    stamp every item with the feed's build time, and re-reading all of them every
+    run would cost the `max_links` budget for nothing.
+    """
+    updated, published = item.updated_at, item.published_at
+    if updated is None or published is None or updated <= published:
+        return False
+    seen = last_fetched.get(link) or (last_fetched.get(raw_link) if raw_link else None)
+    return seen is not None and updated > seen
+
+
 def collect_source(
     source: SourceConfig,
     *,
     fetcher: Fetcher,
     validators: Mapping[str, tuple[str | None, str | None]],
-    known_urls: set[str],
+    known_urls: Collection[str],
     follow_links: bool,
     max_links: int,
     file_digests: Mapping[str, str] | None = None,
+    last_fetched: Mapping[str, datetime] | None = None,
 ) -> Harvest:
     """Read one source: the feed or page over HTTP, or a local file or folder.
 
@@ -199,6 +218,7 @@ def collect_source(
                     follow=follow,
                     max_links=limit,
                     known_urls=known_urls,
+                    last_fetched=last_fetched,
                 )
                 # Without a digest the file is read again next run, for the items left.
                 harvest.fetches[index] = row if complete else replace(row, etag=None)
@@ -232,6 +252,7 @@ def collect_source(
             follow=follow,
             max_links=limit,
             known_urls=known_urls,
+            last_fetched=last_fetched,
         )
         if not complete:
             harvest.fetches[0] = replace(row, etag=None, last_modified=None)

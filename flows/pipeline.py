@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from prefect import flow, task
@@ -120,6 +121,7 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> d
         }
         digests = {s.name: store.file_validators(con, s.name) for s in sources if s.kind == "path"}
         known = store.known_urls(con)
+        seen = store.last_fetched(con)
         # Page sources are re-read when they change; an unchanged text is not re-extracted.
         hashes = store.known_hashes(con, [s.location for s in sources if s.kind == "page"])
     return {
@@ -128,6 +130,7 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> d
         "known": known,
         "digests": digests,
         "hashes": hashes,
+        "seen": seen,
     }
 
 
@@ -166,6 +169,7 @@ def fetch_task(
     known: set[str],
     digests: dict[str, str],
     retries: int,
+    seen: dict[str, datetime] | None = None,
 ) -> Harvest:
     """Read one source. Transient errors raise (Prefect retries them); on the last
     attempt, and for terminal errors, the failure becomes data in the harvest."""
@@ -180,6 +184,7 @@ def fetch_task(
                 follow_links=bool(f["follow_links"]),
                 max_links=int(f["max_links"]),
                 file_digests=digests,
+                last_fetched=seen,
             )
     except FetchError as exc:
         if exc.transient and current_task_run.run_count <= retries:
@@ -288,7 +293,13 @@ def pactwatch_run(
         (
             s,
             fetch.submit(
-                cfg, s, prep["validators"], prep["known"], prep["digests"].get(s.name, {}), retries
+                cfg,
+                s,
+                prep["validators"],
+                prep["known"],
+                prep["digests"].get(s.name, {}),
+                retries,
+                prep["seen"],
             ),
         )
         for s in sources

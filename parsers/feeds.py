@@ -105,6 +105,7 @@ def _item_from_entry(entry: dict[str, Any], *, local_base: str | None) -> FeedIt
         summary=_text_of(entry, "summary"),
         content=content,
         content_is_html=content_is_html,
+        updated_at=_entry_date(entry, ("updated",)),
     )
 
 
@@ -112,11 +113,13 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _AM_PM = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 
 
-def _entry_date(entry: dict[str, Any]) -> datetime | None:
+def _entry_date(
+    entry: dict[str, Any], keys: tuple[str, ...] = ("published", "updated")
+) -> datetime | None:
     """published, else updated. feedparser's parse first, except where it is known to
     go wrong (it ignores AM/PM); our lenient parser reads what feedparser could not
     (non-English month names, odd orders)."""
-    for key in ("published", "updated"):
+    for key in keys:
         # dict.get: FeedParserDict.get maps updated -> published with a warning.
         raw = dict.get(entry, key)
         raw = raw if isinstance(raw, str) else None
@@ -224,6 +227,7 @@ def _json_item(raw: Mapping[str, Any], *, base: str) -> FeedItem:
         summary=summary,
         content=content,
         content_is_html=bool(html),
+        updated_at=_iso_datetime(raw.get("date_modified")),
     )
 
 

@@ -139,6 +139,7 @@ class FeedItem:
     summary: str | None = None  # plain text
     content: str | None = None  # full content (HTML or text) when the feed carries it
     content_is_html: bool = True
+    updated_at: datetime | None = None  # when the feed says the item was last changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ import duckdb
 
 from parsers.dedup import fingerprint, hamming
 from parsers.model import Actor, Article, Claim
+from parsers.organisations import actors_in_claims
 from warehouse.db import transaction
 
 __all__ = [
@@ -255,6 +256,17 @@ def known_urls(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def last_fetched(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """When each stored article was last read, by canonical and by fetched URL."""
+    rows = con.execute(
+        "SELECT url, max(fetched_at) FROM ("
+        " SELECT url, fetched_at FROM articles"
+        " UNION ALL SELECT source_url, fetched_at FROM articles WHERE source_url IS NOT NULL"
+        ") GROUP BY url"
+    ).fetchall()
+    return {str(r[0]): r[1] for r in rows if r[1] is not None}
+
+
 def known_hashes(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> dict[str, str]:
     """Content hash of each already stored article among `urls` (canonical or fetched URL)."""
     wanted = list(dict.fromkeys(urls))
@@ -400,6 +412,7 @@ def store_articles(
     changed_rows: list[tuple[Any, ...]] = []
     touched: list[str] = []
     claim_rows: list[tuple[Any, ...]] = []
+    organisations: list[Actor] = []
     for url in urls:
         article, claims = by_url[url]
         old = existing.get(url)
@@ -426,6 +439,7 @@ def store_articles(
         (changed_rows if old else new_rows).append(row)
         changed.append(aid)
         claim_rows.extend(_claim_rows(aid, claims, extractor_version, now))
+        organisations.extend(actors_in_claims(claims, text=article.text))
 
     claim_rows = _dedupe_ids(claim_rows)
     with transaction(con):
@@ -453,6 +467,7 @@ def store_articles(
             new_rows + changed_rows,
         )
         _insert_claims(con, claim_rows)
+        _add_organisations(con, organisations)
     return StoreResult(
         article_ids=article_ids,
         changed_article_ids=changed,
@@ -584,6 +599,8 @@ def replace_claims(
             return []
         con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
         _insert_claims(con, rows)
+        text = con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        _add_organisations(con, actors_in_claims(claims, text=str(text[0]) if text else None))
     return [i for i in new_ids if i not in old]
 
 
@@ -617,6 +634,21 @@ def articles_for_reextract(
 
 
 # -- actors ----------------------------------------------------------------------
+
+
+def _add_organisations(con: duckdb.DuckDBPyConnection, actors: Sequence[Actor]) -> None:
+    """Organisations outside the gazetteer that stored claims name (`parsers.organisations`)
+    join `actors`; an id already there (a gazetteer or configured actor) is left alone."""
+    if not actors:
+        return
+    ids = list(dict.fromkeys(a.id for a in actors))
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT id FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchall()
+    }
+    upsert_actors(con, [a for a in actors if a.id not in present])
 
 
 def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> int:
