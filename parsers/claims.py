@@ -1,7 +1,8 @@
 """Article text -> claims (DESIGN section 4).
 
 The pipeline per article: split sentences (`parsers.sentences`), find named
-actors once over the whole text (`parsers.gazetteer`), resolve light
+actors once over the whole text (`parsers.gazetteer`, plus organisations the
+gazetteer does not know, slugged by `parsers.organisations`), resolve light
 coreference ("It", "the country", "the agency", "the accords"), mask each
 sentence (`parsers.masking`), apply the claim rules (`parsers.rules`), then set
 modality and attribution (`parsers.speech`). Pure: no I/O beyond the gazetteer's
@@ -18,6 +19,7 @@ from itertools import pairwise
 from parsers.gazetteer import Gazetteer, Mention
 from parsers.masking import mask
 from parsers.model import Claim
+from parsers.organisations import find_organisations, merge_mentions
 from parsers.rules import RawClaim, apply_rules
 from parsers.sentences import split_sentences
 from parsers.speech import SpeakerTracker
@@ -26,7 +28,7 @@ __all__ = ["EXTRACTOR_VERSION", "extract_claims"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.11.25-3"
+EXTRACTOR_VERSION = "2026.11.25-4"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -216,6 +218,7 @@ def extract_claims(
     """
     gaz = gazetteer or Gazetteer.default()
     named = gaz.find(text)
+    named = merge_mentions(named, find_organisations(text, gaz, named))
     title_ids = [a for _, _, a in gaz.find(title)] if title else []
     known = {a for _, _, a in named} | set(title_ids)
     context = gaz.find_in_context(text, known)

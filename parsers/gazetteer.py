@@ -21,6 +21,11 @@ i.e. ``{"actors": [{"id": ..., "kind": ..., "name": ..., "aliases": [...],
 
 Matching is case-sensitive ("US" is the country, "us" is not) and finds the
 longest name at each position with one compiled regular expression.
+
+Organisations no entry lists ("Rocket Lab", "the Luxembourg Space Agency") are
+found by `parsers.organisations`, which gives them the id convention for
+unknown organisations: the slug of the full name (``rocket-lab``), with an
+acronym the article defines as an alias, never as the id.
 """
 
 from __future__ import annotations
@@ -114,6 +119,7 @@ class Gazetteer:
         self._blocked = tuple(blocked)
         self._missions = tuple(missions)
         self._alias_to_id: dict[str, str] = {}
+        self._folded: dict[str, str] | None = None
         for entry in self._entries.values():
             for alias in (entry.actor.name, *entry.actor.aliases):
                 key = alias.translate(_FOLD)
@@ -271,6 +277,15 @@ class Gazetteer:
                     out.append((m.start(), m.end(), aid))
                     break
         return out
+
+    def lookup(self, name: str) -> str | None:
+        """The id of the actor one of whose names is `name`, ignoring case
+        ("Russian Space Agency" is Roscosmos); None when no actor has that name."""
+        if self._folded is None:
+            self._folded = {}
+            for alias, aid in self._alias_to_id.items():
+                self._folded.setdefault(alias.lower(), aid)
+        return self._folded.get(name.translate(_FOLD).lower()) or None
 
     def find_missions(self, text: str) -> list[MissionMention]:
         """Named missions ("Chang'e-6") with the country that flies them."""

@@ -58,7 +58,7 @@ _COOP_NOUN = (
 )
 _P_NOUN_WITH = re.compile(
     rf"(?P<a>{X}){POSS}?(?P<pre>[^;@]{{0,80}}?)\b{_COOP_NOUN}\s+(?:\w+\s+){{0,2}}?with\s+"
-    rf"(?P<b>{list_of(X)})(?P<after>[^;]*)",
+    rf"(?:the\s+(?=@[AB]))?(?P<b>{list_of(X)})(?P<after>[^;]*)",
     F,
 )
 _COOP_VERB = (
@@ -70,7 +70,7 @@ _COOP_VERB = (
 )
 _P_VERB_WITH = re.compile(
     rf"(?P<a>{list_of(X)})\s+(?P<pre>(?:[\w'’-]+\s+){{0,5}}?)(?P<verb>{_COOP_VERB})\s+"
-    rf"(?:(?:closely|together|jointly|\w+ly)\s+)?with\s+(?P<b>{list_of(X)})(?P<after>[^;]*)",
+    rf"(?:(?:closely|together|jointly|\w+ly)\s+)?with\s+(?:the\s+(?=@[AB]))?(?P<b>{list_of(X)})(?P<after>[^;]*)",
     F,
 )
 _P_TOGETHER = re.compile(

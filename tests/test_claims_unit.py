@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from parsers.claims import EXTRACTOR_VERSION, extract_claims
 from parsers.gazetteer import Gazetteer
 from parsers.model import Claim
+from parsers.organisations import actors_in_claims, find_organisations, org_slug
 from parsers.sentences import split_sentences
 
 
@@ -626,3 +627,110 @@ def test_surname_is_not_a_country_and_they_is_the_whole_list() -> None:
         ("artemis-accords", "GH", None, "asserted"),
         ("artemis-accords", "NG", None, "asserted"),
     ]
+
+
+# ---- organisations outside the gazetteer (2026.11.25-4) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rocket Lab signed a cooperation agreement with the Luxembourg Space Agency on "
+            "lunar mining.",
+            {"rocket-lab", "luxembourg-space-agency"},
+        ),
+        (
+            "The Korea Astronomy and Space Science Institute (KASI) and NASA agreed to fly an "
+            "instrument together.",
+            {"korea-astronomy-and-space-science-institute", "nasa"},
+        ),
+        (
+            "The University of Tokyo is working with Peru on lunar dust.",
+            {"university-of-tokyo", "PE"},
+        ),
+        (
+            "Last week Orbital Harvest Ltd signed a deal with Chile on mining.",
+            {"orbital-harvest", "CL"},
+        ),
+        (
+            "The Chinese Academy of Sciences will cooperate with Pakistan on lunar samples.",
+            {"chinese-academy-of-sciences", "PK"},
+        ),
+    ],
+)
+def test_unknown_organisations_are_partners_with_a_slug(text: str, expected: set[str]) -> None:
+    assert [set(p) for p, _mod in pairs(text)] == [expected]
+
+
+def test_a_defined_acronym_names_the_organisation_later() -> None:
+    text = (
+        "The Luxembourg Space Agency (LSA) opened an office in Tokyo. "
+        "LSA will partner with JAXA on asteroid prospecting."
+    )
+    assert pairs(text) == [(frozenset({"jaxa", "luxembourg-space-agency"}), "hedged")]
+
+
+def test_unknown_organisation_joins_a_coalition() -> None:
+    text = "The National Astronomical Research Institute of Thailand (NARIT) signed on to the ILRS."
+    assert joins(text) == [
+        ("ilrs", "national-astronomical-research-institute-of-thailand", None, "asserted")
+    ]
+
+
+def test_other_spellings_of_known_agencies_keep_their_ids() -> None:
+    assert pairs("The Russian Space Agency signed a deal with Iran on satellites.") == [
+        (frozenset({"IR", "roscosmos"}), "asserted")
+    ]
+    assert pairs("ESA signed an agreement with NASA Goddard Space Flight Center on lasers.") == [
+        (frozenset({"esa", "nasa"}), "asserted")
+    ]
+    # a country's ministry is the country (DESIGN section 4)
+    text = "The Chinese Foreign Ministry signed a cooperation agreement with Laos on satellites."
+    assert pairs(text) == [(frozenset({"CN", "LA"}), "asserted")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bill Nelson said on Monday that Artemis II would carry four astronauts around the Moon.",
+        "NASA Administrator Bill Nelson met Chang'e-6 Mission Director Hu Hao on Monday.",
+        "Rocket Lab Signs Launch Deal With Kenya Space Agency",
+        "Space Agency officials met Deep Space Network engineers in Madrid.",
+        "On Monday the Moon Mining Summit opened in Luxembourg.",
+        "Yesterday Sunday Times reporters met Axiom officials.",
+    ],
+)
+def test_names_that_are_not_organisations(text: str) -> None:
+    assert find_organisations(text, Gazetteer.default()) == []
+
+
+def test_org_slug_convention() -> None:
+    assert org_slug("the Luxembourg Space Agency") == "luxembourg-space-agency"
+    assert org_slug("Orbital Harvest Ltd.") == "orbital-harvest"
+    assert org_slug("Agência Espacial & Co-Op") == "agencia-espacial-and-co-op"
+
+
+def test_actors_in_claims_names_only_organisations_outside_the_gazetteer() -> None:
+    text = (
+        "The Korea Astronomy and Space Science Institute (KASI) builds magnetometers. "
+        "KASI will work with NASA on a lunar lander."
+    )
+    got = actors_in_claims(extract_claims(text), text=text)
+    assert [(a.id, a.kind, a.name, a.aliases) for a in got] == [
+        (
+            "korea-astronomy-and-space-science-institute",
+            "organisation",
+            "Korea Astronomy and Space Science Institute",
+            ("KASI",),
+        )
+    ]
+    assert actors_in_claims(extract_claims("Peru signed the Artemis Accords.")) == []
+
+
+def test_with_the_agency_is_a_partner_but_ties_with_the_coalition_is_leaving() -> None:
+    text = "Peru signed a cooperation agreement with the European Space Agency on lunar mining."
+    assert pairs(text) == [(frozenset({"PE", "esa"}), "asserted")]
+    text = "The European Space Agency severed its ties with the ILRS."
+    assert pairs(text, "partnership_ended") == []
+    assert [(c.coalition, c.actor) for c in kinds(text, "left")] == [("ilrs", "esa")]

@@ -11,7 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from parsers.claims import extract_claims
 from parsers.errors import UsageError, WarehouseUnavailable
+from parsers.model import Claim
 from tests.wh_helpers import AGENCIES, article, count, day, joined, left, partner
 from warehouse import store
 from warehouse.db import open_reader, open_writer
@@ -406,3 +408,46 @@ def test_a_foreign_duckdb_file_is_read_as_it_is(tmp_path: Path) -> None:
     assert run_sql(other, "SELECT answer FROM t") == (["answer"], [(42,)])
     with duckdb.connect(str(other), read_only=True) as check:
         assert check.execute("SELECT count(*) FROM information_schema.tables").fetchone() == (1,)
+
+
+def test_organisations_outside_the_gazetteer_join_the_actors_table(tmp_path: Path) -> None:
+    text = (
+        "The Korea Astronomy and Space Science Institute (KASI) builds magnetometers. "
+        "KASI will work with NASA on a lunar lander. "
+        "Rocket Lab signed an agreement with the Luxembourg Space Agency on lunar mining."
+    )
+    a = article("orgs", day(2025, 6, 1), text)
+    with open_writer(tmp_path / "w.duckdb") as con:
+        store.upsert_actors(con, AGENCIES)
+        store.store_articles(con, "news", [(a, extract_claims(text))], extractor_version="v1")
+        rows = con.execute(
+            "SELECT id, kind, name FROM actors WHERE kind = 'organisation' ORDER BY id"
+        ).fetchall()
+        aliases = con.execute(
+            "SELECT alias FROM actor_aliases WHERE actor_id LIKE 'korea-%'"
+        ).fetchall()
+        # a gazetteer actor already stored keeps its row
+        nasa = con.execute("SELECT kind, stands_for FROM actors WHERE id = 'nasa'").fetchone()
+    assert rows == [
+        (
+            "korea-astronomy-and-space-science-institute",
+            "organisation",
+            "Korea Astronomy and Space Science Institute",
+        ),
+        ("luxembourg-space-agency", "organisation", "Luxembourg Space Agency"),
+        ("rocket-lab", "organisation", "Rocket Lab"),
+    ]
+    assert aliases == [("KASI",)]
+    assert nasa == ("agency", "US")
+
+
+def test_reextracted_claims_record_their_organisations(tmp_path: Path) -> None:
+    text = "Axiom Space signed an agreement with Peru on astronaut training."
+    with open_writer(tmp_path / "w.duckdb") as con:
+        res = store.store_articles(
+            con, "news", [(article("ax", day(2025, 6, 1), text), [])], extractor_version="v1"
+        )
+        claim = Claim("partnership", text, (0, len(text)), actors=("PE", "axiom-space"))
+        store.replace_claims(con, res.article_ids[0], [claim], "v2")
+        got = con.execute("SELECT id, kind, name FROM actors").fetchall()
+    assert got == [("axiom-space", "organisation", "Axiom Space")]
