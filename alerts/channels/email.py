@@ -123,5 +123,8 @@ class EmailChannel:
         except smtplib.SMTPResponseException as exc:
             transient = 400 <= exc.smtp_code < 500
             raise DeliveryError(f"{where}: SMTP {exc.smtp_code}", transient=transient) from None
+        except ssl_lib.SSLCertVerificationError:
+            # A configuration problem, not a passing one: retrying will not help.
+            raise DeliveryError(f"{where}: TLS certificate not trusted", transient=False) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"{where}: {type(exc).__name__}", transient=True) from None
