@@ -137,6 +137,11 @@ _P_CANCEL = re.compile(
     r"abandoned|shelved|called\s+off|cancels|scraps|drops|abandons)\s+(?P<rest>[^;]*)",
     F,
 )
+_COOPERATION_QUALIFIER = re.compile(
+    r"\b(?:its|their)\s+(?P<mods>(?:[\w-]+\s+){1,3}?)(?:participation|involvement|cooperation|"
+    r"co-operation|collaboration|partnership)\s+with$",
+    F,
+)
 _PLANNED_THING = re.compile(
     r"^(?:(?:its|their|the|a|all|plans?\s+(?:for|to))\s+)*(?:sending|plans?|joint|cooperation|"
     r"co-operation|participation|partnership|collaboration|agreement|deal|project|mission|"
@@ -276,6 +281,11 @@ def partnership_claims(m: Masked, gaz: Gazetteer) -> Iterator[RawClaim]:
             m, re.sub(r"^(?:subsequent|future|further|upcoming|later)\s+", "", rest), prep=False
         )
         topic = re.sub(r"^(?:[\w’'.-]+\s+)?(?=\w+\s+missions?\b)", "", topic or "") or topic
+        if verb.endswith("with"):
+            # "ended its lunar exploration cooperation with Roscosmos (on the rover)": the
+            # topic is what qualifies the cooperation, else what follows the partner.
+            qual = _COOPERATION_QUALIFIER.search(verb)
+            topic = (_topic_before_noun(qual.group("mods")) if qual else None) or _topic(m, rest)
         # "may end its cooperation with": a hedged end, not a hedged partnership
         end_mod = modality(mt.group("pre"))
         if len(subjects) > 1 and not verb.endswith("with"):

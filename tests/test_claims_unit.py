@@ -291,6 +291,25 @@ def test_cooperation_with_topic() -> None:
     assert c.topic == "lunar polar exploration"
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "The agency said it had ended its lunar exploration cooperation with Roscosmos.",
+            "lunar exploration",
+        ),
+        ("ESA suspended its cooperation with Roscosmos on the ExoMars rover.", "exomars rover"),
+        ("ESA halted its cooperation with Roscosmos.", None),
+    ],
+)
+def test_ended_cooperation_topic_is_the_subject_not_the_partner(
+    text: str, topic: str | None
+) -> None:
+    (c,) = kinds(text.replace("The agency", "ESA"), "partnership_ended")
+    assert set(c.actors or ()) == {"esa", "roscosmos"}
+    assert c.topic == topic
+
+
 def test_restriction_is_a_negated_partnership() -> None:
     text = "A 2011 law prohibits NASA from cooperating with China."
     assert pairs(text) == [(frozenset({"nasa", "CN"}), "negated")]
