@@ -117,7 +117,7 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
     from parsers.feeds import parse_feed
     from parsers.model import article_json
 
-    from .ingest import Document, extract_documents
+    from .ingest import Document, extract_documents, feed_problem, page_document
     from .runtime import gazetteer_for
 
     data, ctype, url = _read_input(args.target, cfg)
@@ -127,8 +127,9 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
     problems: list[str] = []
     if kind == "feed":
         parsed = parse_feed(data, content_type=ctype, url=url)
-        if parsed.bozo and parsed.problem:
-            problems.append(f"feed is not well-formed: {parsed.problem}")
+        problem = feed_problem(parsed)
+        if problem:
+            problems.append(f"feed is not well-formed: {problem}")
         if args.follow:
             from .fetch import FetchError
             from .runtime import make_fetcher
@@ -139,20 +140,11 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
                         docs.append(Document(url=url, kind="item", item=item))
                         continue
                     try:
-                        res = fetcher.fetch(item.link)
+                        docs.append(page_document(fetcher.fetch(item.link), item))
                     except FetchError as exc:
+                        # The item's own teaser still says something: keep it.
                         problems.append(str(exc))  # names the (redacted) URL
                         docs.append(Document(url=item.link, kind="item", item=item))
-                        continue
-                    docs.append(
-                        Document(
-                            url=res.url,
-                            kind="html",
-                            data=res.content,
-                            content_type=res.content_type,
-                            item=item,
-                        )
-                    )
         else:
             docs = [Document(url=i.link or url, kind="item", item=i) for i in parsed.items]
     else:

@@ -77,6 +77,17 @@ def _row(result: FetchResult) -> FetchRow:
     )
 
 
+def page_document(result: FetchResult, item: FeedItem | None = None) -> Document:
+    """The fetched page of a feed item (or of a page source) as a document to parse."""
+    return Document(
+        url=result.url,
+        kind="html",
+        data=result.content,
+        content_type=result.content_type,
+        item=item,
+    )
+
+
 def _error_row(url: str, exc: PactwatchError) -> FetchRow:
     return FetchRow(url=url, status=getattr(exc, "status", None), error=str(exc))
 
@@ -142,15 +153,7 @@ def _feed_items(
                 complete = complete and not exc.transient
                 continue
             harvest.fetches.append(_row(result))
-            harvest.documents.append(
-                Document(
-                    url=result.url,
-                    kind="html",
-                    data=result.content,
-                    content_type=result.content_type,
-                    item=item,
-                )
-            )
+            harvest.documents.append(page_document(result, item))
         else:
             harvest.documents.append(Document(url=link or feed_url, kind="item", item=item))
     return complete
@@ -257,11 +260,7 @@ def collect_source(
         if not complete:
             harvest.fetches[0] = replace(row, etag=None, last_modified=None)
     else:
-        harvest.documents.append(
-            Document(
-                url=result.url, kind="html", data=result.content, content_type=result.content_type
-            )
-        )
+        harvest.documents.append(page_document(result))
     return harvest
 
 
