@@ -135,3 +135,28 @@ def test_usage_error_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["sql"])
     assert exc.value.code == 2
     assert "pactwatch: error:" in capsys.readouterr().err
+
+
+def test_export_writes_every_table_and_view(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warehouse.db import open_writer
+
+    cfg = tmp_path / "pactwatch.toml"
+    cfg.write_text('[warehouse]\npath = "w.duckdb"\n', encoding="utf-8")
+    with open_writer(tmp_path / "w.duckdb"):
+        pass
+    out = tmp_path / "out"
+    assert main(["export", str(out), "--format", "parquet", "--config", str(cfg)]) == 0
+    written = capsys.readouterr().out.split()
+    names = {Path(p).stem for p in written}
+    assert {"articles", "claims", "alerts", "member_counts", "current_state"} <= names
+    with duckdb.connect() as con:
+        row = con.execute(
+            f"select count(*) from read_parquet('{out / 'claims.parquet'}')"
+        ).fetchone()
+    assert row == (0,)
+    assert main(["export", str(tmp_path / "csv"), "--format", "csv", "--config", str(cfg)]) == 0
+    assert (
+        (tmp_path / "csv" / "memberships.csv").read_text(encoding="utf-8").startswith("coalition")
+    )
