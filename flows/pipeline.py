@@ -9,6 +9,7 @@ task. The work itself lives in plain functions (`flows.ingest`, `warehouse`,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
@@ -284,49 +285,63 @@ def pactwatch_run(
     run_id = uuid.uuid4().hex[:12]
     summary = RunSummary(run_id=run_id)
     prep = prepare_task(cfg, run_id, sources)
-
-    retries = int(cfg.fetch["retries"])
-    fetch = fetch_task.with_options(
-        retries=retries, retry_delay_seconds=float(cfg.fetch["retry_delay"])
-    )
-    futures: list[tuple[SourceConfig, PrefectFuture[Harvest]]] = [
-        (
-            s,
-            fetch.submit(
-                cfg,
+    try:
+        retries = int(cfg.fetch["retries"])
+        fetch = fetch_task.with_options(
+            retries=retries, retry_delay_seconds=float(cfg.fetch["retry_delay"])
+        )
+        futures: list[tuple[SourceConfig, PrefectFuture[Harvest]]] = [
+            (
                 s,
-                prep["validators"],
-                prep["known"],
-                prep["digests"].get(s.name, {}),
-                retries,
-                prep["seen"],
-            ),
-        )
-        for s in sources
-    ]
-    harvests: list[Harvest] = []
-    for src, fut in futures:
-        try:
-            harvests.append(fut.result())
-        except PactwatchError as exc:
-            # Retries exhausted on a transient error: record it and go on with the others.
-            harvests.append(_failed_harvest(src, exc))
+                fetch.submit(
+                    cfg,
+                    s,
+                    prep["validators"],
+                    prep["known"],
+                    prep["digests"].get(s.name, {}),
+                    retries,
+                    prep["seen"],
+                ),
+            )
+            for s in sources
+        ]
+        harvests: list[Harvest] = []
+        for src, fut in futures:
+            try:
+                harvests.append(fut.result())
+            except PactwatchError as exc:
+                # Retries exhausted on a transient error: record it and go on with the others.
+                harvests.append(_failed_harvest(src, exc))
 
-    batches = extract_task(cfg, harvests, prep["hashes"])
-    outcomes, alerts_new = store_task(cfg, run_id, harvests, batches, prep["first"])
-    _crash_point("store")
-    summary.sources = outcomes
-    summary.alerts_new = alerts_new
-    summary.deliveries = deliver_task(cfg)
-    with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
-        store.finish_run(
-            con,
-            run_id,
-            finished_at=now_utc(),
-            status="ok" if summary.ok else "failed",
-            summary=summary.as_dict(),
-        )
-    return summary
+        batches = extract_task(cfg, harvests, prep["hashes"])
+        outcomes, alerts_new = store_task(cfg, run_id, harvests, batches, prep["first"])
+        _crash_point("store")
+        summary.sources = outcomes
+        summary.alerts_new = alerts_new
+        summary.deliveries = deliver_task(cfg)
+        with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
+            store.finish_run(
+                con,
+                run_id,
+                finished_at=now_utc(),
+                status="ok" if summary.ok else "failed",
+                summary=summary.as_dict(),
+            )
+        return summary
+    except Exception as exc:
+        # Leave the truth in `runs`, then let the error surface as it would anyway.
+        with (
+            contextlib.suppress(Exception),
+            open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con,
+        ):
+            store.finish_run(
+                con,
+                run_id,
+                finished_at=now_utc(),
+                status="crashed",
+                summary={"error": f"{type(exc).__name__}: {exc}"},
+            )
+        raise
 
 
 def configured_flow(cfg: Config) -> Any:

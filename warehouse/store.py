@@ -686,18 +686,32 @@ def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> in
 # -- runs ------------------------------------------------------------------------
 
 
+STALE_RUN = timedelta(hours=6)
+
+
 def start_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str | None = None,
     *,
     started_at: datetime | None = None,
 ) -> str:
-    """Record the start of a run; returns its id (a new one unless given)."""
+    """Record the start of a run; returns its id (a new one unless given).
+
+    Runs still `running` that started more than STALE_RUN ago died without
+    closing (a killed process): they are marked `interrupted`, so `runs` tells
+    the truth. No real run lasts that long with one writer and short writes.
+    """
     rid = run_id or uuid.uuid4().hex[:12]
+    started = started_at or _now()
+    con.execute(
+        "UPDATE runs SET status = 'interrupted'"
+        " WHERE status = 'running' AND finished_at IS NULL AND started_at < ?",
+        [started - STALE_RUN],
+    )
     con.execute(
         "INSERT INTO runs (id, started_at, status) VALUES (?, ?, 'running')"
         " ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, status = 'running'",
-        [rid, started_at or _now()],
+        [rid, started],
     )
     return rid
 
