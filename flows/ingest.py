@@ -159,6 +159,44 @@ def _feed_items(
     return complete
 
 
+def _with_feed_problem(row: FetchRow, parsed: ParsedFeed) -> FetchRow:
+    """Bad input is data: a feed's problem is kept in `fetches` as well as reported."""
+    problem = feed_problem(parsed)
+    return replace(row, error=f"feed is not well-formed: {problem}") if problem else row
+
+
+def _read_feed(
+    parsed: ParsedFeed,
+    row: FetchRow,
+    *,
+    feed_url: str,
+    harvest: Harvest,
+    fetcher: Fetcher | None,
+    follow: bool,
+    max_links: int,
+    known_urls: Collection[str],
+    last_fetched: Mapping[str, datetime] | None,
+) -> FetchRow:
+    """Take a feed's items into the harvest; return the fetch row to record for it.
+
+    When items were left for later, the row loses its validators (ETag,
+    Last-Modified, or a local file's digest), so the next run reads the feed in
+    full instead of being answered "not modified" and never seeing those items.
+    """
+    complete = _feed_items(
+        parsed,
+        feed_url=feed_url,
+        harvest=harvest,
+        fetcher=fetcher,
+        follow=follow,
+        max_links=max_links,
+        known_urls=known_urls,
+        last_fetched=last_fetched,
+    )
+    row = _with_feed_problem(row, parsed)
+    return row if complete else replace(row, etag=None, last_modified=None)
+
+
 def _updated_since(
     item: FeedItem, link: str, raw_link: str | None, last_fetched: Mapping[str, datetime]
 ) -> bool:
@@ -209,12 +247,9 @@ def collect_source(
             if unchanged:
                 continue
             if doc.kind == "feed":
-                parsed = parse_feed(doc.data, url=url)
-                problem = feed_problem(parsed)
-                if problem:
-                    row = replace(row, error=f"feed is not well-formed: {problem}")
-                complete = _feed_items(
-                    parsed,
+                harvest.fetches[index] = _read_feed(
+                    parse_feed(doc.data, url=url),
+                    row,
                     feed_url=url,
                     harvest=harvest,
                     fetcher=fetcher,
@@ -223,8 +258,6 @@ def collect_source(
                     known_urls=known_urls,
                     last_fetched=last_fetched,
                 )
-                # Without a digest the file is read again next run, for the items left.
-                harvest.fetches[index] = row if complete else replace(row, etag=None)
             else:
                 harvest.documents.append(Document(url=url, kind=doc.kind, data=doc.data))
         return harvest
@@ -239,16 +272,14 @@ def collect_source(
         return harvest
     if source.kind == "feed":
         parsed = parse_feed(result.content, content_type=result.content_type, url=result.url)
-        problem = feed_problem(parsed)
-        if problem:
-            # Bad input is data: kept in `fetches` as well as reported.
-            harvest.fetches[0] = row = replace(row, error=f"feed is not well-formed: {problem}")
         if not parsed.items and parsed.bozo:
+            harvest.fetches[0] = _with_feed_problem(row, parsed)
             harvest.failed = True
             harvest.problems.append(f"{source.location}: no readable feed: {parsed.problem}")
             return harvest
-        complete = _feed_items(
+        harvest.fetches[0] = _read_feed(
             parsed,
+            row,
             feed_url=result.url,
             harvest=harvest,
             fetcher=fetcher,
@@ -257,8 +288,6 @@ def collect_source(
             known_urls=known_urls,
             last_fetched=last_fetched,
         )
-        if not complete:
-            harvest.fetches[0] = replace(row, etag=None, last_modified=None)
     else:
         harvest.documents.append(page_document(result))
     return harvest
