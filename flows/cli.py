@@ -225,14 +225,12 @@ def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
     from alerts.record import reextract_all
-    from parsers.claims import EXTRACTOR_VERSION
+    from parsers.claims import EXTRACTOR_VERSION, extract_claims
 
     from .ingest import now_utc
     from .runtime import alert_options, deliver, gazetteer_for
 
     gaz = gazetteer_for(cfg)
-    from parsers.claims import extract_claims
-
     result = reextract_all(
         cfg.warehouse_path,
         extract=lambda text, title: extract_claims(text, gazetteer=gaz, title=title),
