@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared"
 CORPORA = SHARED / "corpora"
@@ -53,7 +52,7 @@ def report(name: str, ours: float, base: float, units: int, unit: str, base_name
 def bench_feeds(repeat: int) -> None:
     import feedparser
 
-    from parsers.feeds import parse_feed
+    from pactwatch.parsers.feeds import parse_feed
 
     files = sorted(
         p
@@ -75,7 +74,7 @@ def _pages() -> list[tuple[str, bytes]]:
 def bench_pages(repeat: int) -> None:
     import trafilatura
 
-    from parsers.pages import extract_page
+    from pactwatch.parsers.pages import extract_page
 
     pages = _pages()
     base = best_of(lambda: [trafilatura.extract(b) for _, b in pages], repeat)
@@ -93,16 +92,16 @@ def _claim_texts() -> list[str]:
     if gold.is_file():
         texts += [json.loads(line)["text"] for line in gold.read_text("utf-8").splitlines() if line]
     if SEED.is_file():
-        from parsers.text import article_from_text
+        from pactwatch.parsers.text import article_from_text
 
         texts.append(article_from_text(SEED.read_text("utf-8")).text)
     return texts
 
 
 def bench_claims(repeat: int) -> None:
-    from parsers.claims import extract_claims
-    from parsers.gazetteer import Gazetteer
-    from parsers.sentences import split_sentences
+    from pactwatch.parsers.claims import extract_claims
+    from pactwatch.parsers.gazetteer import Gazetteer
+    from pactwatch.parsers.sentences import split_sentences
 
     gaz = Gazetteer.default()
     texts = _claim_texts() * 5
@@ -115,12 +114,12 @@ def bench_claims(repeat: int) -> None:
 def bench_pipeline(repeat: int) -> float:
     import trafilatura
 
-    from alerts.options import AlertOptions
-    from alerts.record import record_and_detect
-    from flows.ingest import Document, extract_documents
-    from parsers.claims import EXTRACTOR_VERSION
-    from parsers.gazetteer import Gazetteer
-    from warehouse.db import open_writer
+    from pactwatch.alerts.options import AlertOptions
+    from pactwatch.alerts.record import record_and_detect
+    from pactwatch.flows.ingest import Document, extract_documents
+    from pactwatch.parsers.claims import EXTRACTOR_VERSION
+    from pactwatch.parsers.gazetteer import Gazetteer
+    from pactwatch.warehouse.db import open_writer
 
     pages = _pages()
     gaz = Gazetteer.default()

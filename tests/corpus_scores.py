@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parsers.pages import extract_page
+from pactwatch.parsers.pages import extract_page
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 TRAFILATURA = CORPORA / "trafilatura-eval"

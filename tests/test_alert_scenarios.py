@@ -26,7 +26,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.cli import main
+from pactwatch.flows.cli import main
 
 from .conftest import ROOT, SmtpSink, free_port
 
@@ -701,7 +701,7 @@ def test_a_crash_between_detection_and_delivery_loses_nothing(
         "PREFECT_HOME": str(desk.tmp_path / "prefect-home"),
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--config", str(desk.config)],
+        [sys.executable, "-m", "pactwatch.flows.cli", "run", "--config", str(desk.config)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from alerts.channels import (
+from pactwatch.alerts.channels import (
     AppriseChannel,
     Channel,
     ConsoleChannel,

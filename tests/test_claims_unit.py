@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.claims import EXTRACTOR_VERSION, extract_claims
-from parsers.gazetteer import Gazetteer
-from parsers.model import Claim
-from parsers.organisations import actors_in_claims, find_organisations, org_slug
-from parsers.sentences import split_sentences
+from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+from pactwatch.parsers.gazetteer import Gazetteer
+from pactwatch.parsers.model import Claim
+from pactwatch.parsers.organisations import actors_in_claims, find_organisations, org_slug
+from pactwatch.parsers.sentences import split_sentences
 
 
 def kinds(text: str, kind: str, title: str | None = None) -> list[Claim]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import build_parser, main
+from pactwatch.flows.cli import build_parser, main
 
 from .conftest import SEED
 
@@ -21,7 +21,7 @@ COMMANDS = ["run", "serve", "extract", "sql", "alerts", "deliver", "reextract", 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "pactwatch.flows.cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,
@@ -50,7 +50,7 @@ def test_extract_seed_as_json_without_prefect(tmp_path: Path) -> None:
     probe = textwrap.dedent(
         f"""
         import sys
-        from flows.cli import main
+        from pactwatch.flows.cli import main
         code = main(["extract", {str(SEED)!r}, "--kind", "text", "--json"])
         print("PREFECT-LOADED" if "prefect" in sys.modules else "PREFECT-FREE", file=sys.stderr)
         sys.exit(code)
@@ -113,7 +113,7 @@ def test_sql_while_another_process_writes_is_exit_3(tmp_path: Path) -> None:
 def test_sql_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg = tmp_path / "pactwatch.toml"
     cfg.write_text('[warehouse]\npath = "w.duckdb"\n', encoding="utf-8")
-    from warehouse.db import open_writer
+    from pactwatch.warehouse.db import open_writer
 
     with open_writer(tmp_path / "w.duckdb"):
         pass
@@ -140,7 +140,7 @@ def test_usage_error_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_export_writes_every_table_and_view(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from warehouse.db import open_writer
+    from pactwatch.warehouse.db import open_writer
 
     cfg = tmp_path / "pactwatch.toml"
     cfg.write_text('[warehouse]\npath = "w.duckdb"\n', encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.cli import main
+from pactwatch.flows.cli import main
 
 from .conftest import free_port
 from .wh_helpers import Desk, article, count, day

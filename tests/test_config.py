@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
-from flows.config import load_config
-from parsers.errors import ConfigError
+from pactwatch.errors import ConfigError
+from pactwatch.flows.cli import main
+from pactwatch.flows.config import load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alerts.channels.email import build_message
-from alerts.channels.render import text_block
+from pactwatch.alerts.channels.email import build_message
+from pactwatch.alerts.channels.render import text_block
 
 from .wh_helpers import Desk, article, count, day
 

@@ -19,8 +19,8 @@ from typing import Any
 import feedparser
 import pytest
 
-from parsers.feeds import parse_feed
-from parsers.markup import html_to_text, normalise_space
+from pactwatch.parsers.feeds import parse_feed
+from pactwatch.parsers.markup import html_to_text, normalise_space
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feedparser-tests"
 FILES = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []

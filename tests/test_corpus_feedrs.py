@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from parsers.feeds import parse_feed
-from parsers.markup import html_to_text
-from parsers.urls import canonicalize
+from pactwatch.parsers.feeds import parse_feed
+from pactwatch.parsers.markup import html_to_text
+from pactwatch.parsers.urls import canonicalize
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feed-rs-fixture"
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.dates import parse_datetime
+from pactwatch.parsers.dates import parse_datetime
 
 
 def test_formats_feeds_and_pages_use() -> None:

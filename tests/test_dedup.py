@@ -3,7 +3,7 @@ import random
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from parsers.dedup import fingerprint, hamming, near_duplicate, story_key
+from pactwatch.parsers.dedup import fingerprint, hamming, near_duplicate, story_key
 
 # A vocabulary large enough that two independent texts share few 3-word shingles.
 VOCAB = [f"w{i}" for i in range(2000)]

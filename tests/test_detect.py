@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from alerts.options import AlertOptions
-from alerts.record import reextract_and_detect
+from pactwatch.alerts.options import AlertOptions
+from pactwatch.alerts.record import reextract_and_detect
+from pactwatch.warehouse.db import open_writer
 from tests.wh_helpers import Desk, article, bound, count, day, joined, left, partner
-from warehouse.db import open_writer
 
 
 @pytest.fixture
@@ -281,12 +281,12 @@ def test_alert_ids_are_deterministic(tmp_path: Path) -> None:
 
 
 def test_store_and_detect_are_one_transaction(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    import alerts.record
+    from pactwatch.alerts import record
 
     def boom(*args: object, **kwargs: object) -> list[str]:
         raise RuntimeError("crash during detection")
 
-    monkeypatch.setattr(alerts.record, "detect", boom)
+    monkeypatch.setattr(record, "detect", boom)
     with pytest.raises(RuntimeError):
         desk.feed("w", [(article("x", day(2024, 1, 1)), [count("ilrs", 17)])])
     assert desk.sql("SELECT count(*) FROM articles") == [(0,)]
@@ -294,9 +294,9 @@ def test_store_and_detect_are_one_transaction(desk: Desk, monkeypatch: pytest.Mo
 
 
 def test_reextract_all_after_an_extractor_change(desk: Desk) -> None:
-    from alerts.payload import render_line
-    from alerts.record import reextract_all
-    from parsers.model import Claim
+    from pactwatch.alerts.payload import render_line
+    from pactwatch.alerts.record import reextract_all
+    from pactwatch.parsers.model import Claim
 
     desk.feed(
         "w",

@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from alerts.channels.base import DeliveryError
-from alerts.channels.email import EmailChannel
+from pactwatch.alerts.channels.base import DeliveryError
+from pactwatch.alerts.channels.email import EmailChannel
 
 from .conftest import SmtpSink, free_port
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.fetch import (
+from pactwatch.errors import InputError
+from pactwatch.flows.fetch import (
     Fetcher,
     FetchError,
     FetchResult,
@@ -21,7 +22,6 @@ from flows.fetch import (
     read_path,
     redact_url,
 )
-from parsers.errors import InputError
 from tests.conftest import free_port
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
@@ -319,7 +319,7 @@ def test_malformed_urls_are_terminal_errors(url: str) -> None:
 
 
 def test_fetched_feed_parses_with_its_headers_and_final_url(httpserver: HTTPServer) -> None:
-    from parsers.feeds import parse_feed
+    from pactwatch.parsers.feeds import parse_feed
 
     body = (
         "<?xml version='1.0'?><rss version='2.0'><channel><title>Café</title>"

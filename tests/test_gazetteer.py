@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.errors import ConfigError
-from parsers.gazetteer import Gazetteer
+from pactwatch.errors import ConfigError
+from pactwatch.parsers.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")

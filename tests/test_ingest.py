@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import SourceConfig
-from flows.fetch import Fetcher
-from flows.ingest import Document, collect_source, document_article, drop_leading_title
+from pactwatch.flows.config import SourceConfig
+from pactwatch.flows.fetch import Fetcher
+from pactwatch.flows.ingest import Document, collect_source, document_article, drop_leading_title
 
 from .conftest import SAMPLE_SITE
 
@@ -76,7 +76,7 @@ def test_local_folder_source_skips_unchanged_files(tmp_path: Path) -> None:
 
 
 def test_missing_local_path_is_an_input_error(tmp_path: Path) -> None:
-    from parsers.errors import InputError
+    from pactwatch.errors import InputError
 
     source = SourceConfig(name="gone", kind="path", location=str(tmp_path / "nope"))
     with Fetcher() as fetcher, pytest.raises(InputError):
@@ -93,8 +93,8 @@ def test_missing_local_path_is_an_input_error(tmp_path: Path) -> None:
 def test_unchanged_text_is_not_extracted_again_and_extraction_bugs_are_contained(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from flows import ingest
-    from parsers.gazetteer import Gazetteer
+    from pactwatch.flows import ingest
+    from pactwatch.parsers.gazetteer import Gazetteer
 
     gaz = Gazetteer.default()
     doc = Document(

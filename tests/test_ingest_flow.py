@@ -20,7 +20,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.cli import main
+from pactwatch.flows.cli import main
 
 pytestmark = pytest.mark.integration
 
@@ -653,7 +653,7 @@ def test_per_host_politeness_holds_across_sources(
 def test_text_files_in_legacy_encodings_or_with_a_bom_decode(
     tmp_path: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from flows.ingest import Document, document_article
+    from pactwatch.flows.ingest import Document, document_article
 
     story = "Bogotá and Brasília sign a “river data” pact\n\nThe envoys’ words – “a start”.\n"
     for data in (story.encode("cp1252"), b"\xef\xbb\xbf" + story.encode("utf-8")):
@@ -676,9 +676,9 @@ def test_text_files_in_legacy_encodings_or_with_a_bom_decode(
 def test_a_local_feed_with_links_left_for_later_is_read_again(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    from flows.config import SourceConfig
-    from flows.fetch import Fetcher
-    from flows.ingest import collect_source
+    from pactwatch.flows.config import SourceConfig
+    from pactwatch.flows.fetch import Fetcher
+    from pactwatch.flows.ingest import collect_source
 
     base = httpserver.url_for("").rstrip("/")
     for n in range(3):

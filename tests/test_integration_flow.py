@@ -14,7 +14,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.cli import main
+from pactwatch.flows.cli import main
 
 from .conftest import SAMPLE_SITE, SmtpSink, sample_text
 

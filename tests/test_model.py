@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from parsers.model import Article, Claim, article_json
+from pactwatch.parsers.model import Article, Claim, article_json
 
 
 def test_member_count_json_has_contract_fields_in_order() -> None:

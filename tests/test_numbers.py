@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.numbers import (
+from pactwatch.parsers.numbers import (
     Quantity,
     find_ordinals,
     find_quantities,

@@ -13,12 +13,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.channels import DeliveryError, WebhookChannel
-from alerts.outbox import backoff, deliver_pending, retry_failed
-from alerts.payload import list_alerts
+from pactwatch.alerts.channels import DeliveryError, WebhookChannel
+from pactwatch.alerts.outbox import backoff, deliver_pending, retry_failed
+from pactwatch.alerts.payload import list_alerts
+from pactwatch.warehouse.db import open_reader, open_writer
 from tests.conftest import free_port
 from tests.wh_helpers import Desk, article, count, day
-from warehouse.db import open_reader, open_writer
 
 SECRET = "outbox-secret"
 
@@ -78,10 +78,10 @@ def test_receiver_down_then_up_delivers_exactly_once(
 CRASHER = """
 import os, sys
 from datetime import UTC, datetime
-from alerts.options import AlertOptions
-from alerts.record import record_and_detect
-from parsers.model import Article, Claim
-from warehouse.db import open_writer
+from pactwatch.alerts.options import AlertOptions
+from pactwatch.alerts.record import record_and_detect
+from pactwatch.parsers.model import Article, Claim
+from pactwatch.warehouse.db import open_writer
 
 def claim(v):
     s = f"ILRS has {v} members."

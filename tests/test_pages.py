@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.pages import extract_page
+from pactwatch.parsers.pages import extract_page
 
 BODY = " ".join(
     f"Paragraph {i}: the lunar station now counts seventeen members, officials said on Friday."
@@ -82,7 +82,7 @@ def test_dates_from_json_ld_and_time_element() -> None:
 
 
 def test_fallback_finds_paragraph_cluster_when_trafilatura_finds_nothing() -> None:
-    from parsers import pages
+    from pactwatch.parsers import pages
 
     html = f"<html><body><main><div><p>{BODY}</p><p>{BODY}</p></div></main></body></html>"
     assert "seventeen members" in pages._fallback_text(html)
@@ -121,7 +121,7 @@ def test_never_raises_on_mangled_pages(cut: int, junk: str) -> None:
 
 
 def test_furniture_lines_are_dropped_and_story_lines_kept() -> None:
-    from parsers.pages import drop_furniture
+    from pactwatch.parsers.pages import drop_furniture
 
     text = "\n".join(
         [

@@ -1,7 +1,7 @@
 """Short pages: trafilatura's last resort glues headline, byline and body into one
 line; the evidence sentence must be the story's own sentence."""
 
-from parsers.pages import drop_furniture, extract_page
+from pactwatch.parsers.pages import drop_furniture, extract_page
 
 SHORT = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Kenya joins lunar station | Wire</title></head>

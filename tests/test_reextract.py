@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from alerts.options import AlertOptions
-from alerts.record import record_and_detect
-from flows.cli import main
-from flows.ingest import Document, document_article
-from parsers.claims import EXTRACTOR_VERSION, extract_claims
-from warehouse.db import open_writer
+from pactwatch.alerts.options import AlertOptions
+from pactwatch.alerts.record import record_and_detect
+from pactwatch.flows.cli import main
+from pactwatch.flows.ingest import Document, document_article
+from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+from pactwatch.warehouse.db import open_writer
 
 from .conftest import SAMPLE_SITE
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import main
-from warehouse import store
-from warehouse.db import open_writer
+from pactwatch.flows.cli import main
+from pactwatch.warehouse import store
+from pactwatch.warehouse.db import open_writer
 
 from .wh_helpers import day
 
@@ -34,7 +34,7 @@ def test_a_run_left_running_for_hours_is_marked_interrupted(tmp_path: Path) -> N
 def test_an_exception_mid_run_is_recorded_as_crashed(
     tmp_path: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.pipeline as pipeline
+    import pactwatch.flows.pipeline as pipeline
 
     def broken(cfg: object, **kwargs: object) -> None:
         raise RuntimeError("channel plug-in bug")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from parsers.claims import extract_claims
-from parsers.gazetteer import Gazetteer
-from parsers.model import Article, Claim
-from parsers.text import article_from_text
+from pactwatch.parsers.claims import extract_claims
+from pactwatch.parsers.gazetteer import Gazetteer
+from pactwatch.parsers.model import Article, Claim
+from pactwatch.parsers.text import article_from_text
 
 SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds" / "000_17b73280fd41ee70.txt"
 

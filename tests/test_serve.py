@@ -37,7 +37,16 @@ def test_serve_runs_on_schedule_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--interval", "5", "--config", str(cfg)],
+        [
+            sys.executable,
+            "-m",
+            "pactwatch.flows.cli",
+            "serve",
+            "--interval",
+            "5",
+            "--config",
+            str(cfg),
+        ],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parsers.dedup import fingerprint, hamming
-from warehouse import store
-from warehouse.db import open_writer
+from pactwatch.parsers.dedup import fingerprint, hamming
+from pactwatch.warehouse import store
+from pactwatch.warehouse.db import open_writer
 
 from .test_ingest_flow import KENYA, MALTA, MALTA_SYNDICATED
 from .wh_helpers import article, day

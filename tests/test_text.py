@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.text import article_from_text, is_furniture
+from pactwatch.parsers.text import article_from_text, is_furniture
 
 PAGE = """\
 • Home/

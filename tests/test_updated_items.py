@@ -12,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.cli import main
+from pactwatch.flows.cli import main
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.urls import canonicalize
+from pactwatch.parsers.urls import canonicalize
 
 
 def test_lowercases_scheme_and_host_but_not_path() -> None:

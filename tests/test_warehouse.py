@@ -11,14 +11,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from parsers.claims import extract_claims
-from parsers.errors import UsageError, WarehouseUnavailable
-from parsers.model import Claim
+from pactwatch.errors import UsageError, WarehouseUnavailable
+from pactwatch.parsers.claims import extract_claims
+from pactwatch.parsers.model import Claim
+from pactwatch.warehouse import store
+from pactwatch.warehouse.db import open_reader, open_writer
+from pactwatch.warehouse.migrate import available, migrate
+from pactwatch.warehouse.query import export_tables, format_rows, run_sql
 from tests.wh_helpers import AGENCIES, article, count, day, joined, left, partner
-from warehouse import store
-from warehouse.db import open_reader, open_writer
-from warehouse.migrate import available, migrate
-from warehouse.query import export_tables, format_rows, run_sql
 
 
 def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
@@ -164,7 +164,7 @@ def test_store_articles_upserts_by_url_and_keeps_claims_of_unchanged_text(tmp_pa
 
 
 def test_article_without_url_and_story_grouping(tmp_path: Path) -> None:
-    from parsers.model import Article
+    from pactwatch.parsers.model import Article
 
     db = tmp_path / "w.duckdb"
     title = "China accuses US of meddling in lunar station partnerships"

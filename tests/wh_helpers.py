@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alerts.options import AlertOptions
-from alerts.record import RecordResult, record_and_detect
-from parsers.model import Actor, Article, Claim
-from warehouse.db import open_writer
-from warehouse.store import upsert_actors
+from pactwatch.alerts.options import AlertOptions
+from pactwatch.alerts.record import RecordResult, record_and_detect
+from pactwatch.parsers.model import Actor, Article, Claim
+from pactwatch.warehouse.db import open_writer
+from pactwatch.warehouse.store import upsert_actors
 
 AGENCIES = [
     Actor("nasa", "agency", "NASA", ("NASA",), "US"),
@@ -142,7 +142,7 @@ class Desk:
             return con.execute(query, list(params)).fetchall()
 
     def alerts(self) -> list[dict[str, Any]]:
-        from alerts.payload import list_alerts
+        from pactwatch.alerts.payload import list_alerts
 
         with open_writer(self.path) as con:
             return list_alerts(con)

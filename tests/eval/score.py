@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parsers.claims import EXTRACTOR_VERSION, extract_claims
-from parsers.gazetteer import Gazetteer
-from parsers.model import CLAIM_KINDS, Claim
+from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+from pactwatch.parsers.gazetteer import Gazetteer
+from pactwatch.parsers.model import CLAIM_KINDS, Claim
 
 GOLD = Path(__file__).resolve().parent / "gold.jsonl"
 

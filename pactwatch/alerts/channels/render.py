@@ -1,0 +1,115 @@
+"""Human wording of an alert payload, shared by the console and email channels."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pactwatch.parsers.gazetteer import Gazetteer
+
+_KNOWN_NAMES = {
+    "ilrs": "ILRS",
+    "artemis-accords": "Artemis Accords",
+    "nato": "NATO",
+    "eu": "EU",
+    "brics": "BRICS",
+    "esa": "ESA",
+    "apsco": "APSCO",
+    "asean": "ASEAN",
+    "african-union": "African Union",
+}
+
+
+def display_name(slug: str | None) -> str:
+    """`ilrs` -> `ILRS`, `artemis-accords` -> `Artemis Accords`; country codes stay as they are."""
+    if not slug:
+        return "?"
+    if slug in _KNOWN_NAMES:
+        return _KNOWN_NAMES[slug]
+    if slug.isupper() or ("-" not in slug and len(slug) <= 5):
+        return slug.upper()
+    return " ".join(part.capitalize() for part in slug.split("-"))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return {a.id: a.name for a in Gazetteer.default().actors() if a.kind == "country"}
+
+
+def actor_name(actor_id: str | None) -> str:
+    """`KE` -> `Kenya (KE)`: a reader acts on names; the code keeps it unambiguous."""
+    if not actor_id:
+        return "?"
+    name = _country_names().get(actor_id)
+    return f"{name} ({actor_id})" if name else display_name(actor_id)
+
+
+def count_text(state: dict[str, Any] | None) -> str:
+    """`17`, `about 60`, `at least 50`, `at most 19`, `50-60`, or `?`."""
+    if not state:
+        return "?"
+    value, low, high = state.get("value"), state.get("low"), state.get("high")
+    if value is not None:
+        exact = low == value and high == value
+        return (
+            str(value)
+            if exact or (low is None and high is None and "approx" not in state)
+            else f"about {value}"
+        )
+    if low is not None and high is not None:
+        return f"{low}-{high}"
+    if low is not None:
+        return f"at least {low}"
+    if high is not None:
+        return f"at most {high}"
+    return "?"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def headline(payload: dict[str, Any]) -> str:
+    """One line: what changed."""
+    kind = payload.get("kind")
+    coalition = display_name(payload.get("coalition"))
+    actor = actor_name(payload.get("actor"))
+    current = payload.get("current") or {}
+    pair = " + ".join(actor_name(a) for a in payload.get("actors") or ()) or "?"
+    if kind == "member_count_changed":
+        return (
+            f"{coalition} members: {count_text(payload.get('previous'))} -> {count_text(current)}"
+        )
+    if kind == "member_joined":
+        ordinal = current.get("ordinal")
+        extra = f" as the {_ordinal(int(ordinal))} member" if ordinal else ""
+        return f"{coalition}: {actor} joined{extra}"
+    if kind == "member_left":
+        return f"{coalition}: {actor} left"
+    if kind == "partnership_formed":
+        topic = current.get("topic")
+        return f"Partnership formed: {pair}" + (f" ({topic})" if topic else "")
+    if kind == "partnership_ended":
+        topic = current.get("topic")
+        return f"Partnership ended: {pair}" + (f" ({topic})" if topic else "")
+    return f"{kind}: {coalition}"
+
+
+def text_block(payload: dict[str, Any]) -> str:
+    """A plain-text block: headline, kind and id, then each piece of evidence."""
+    lines = [headline(payload), f"  kind: {payload.get('kind')}  id: {payload.get('id')}"]
+    evidence = payload.get("evidence") or []
+    if payload.get("conflict"):
+        lines.append(f"  sources disagree this month: {payload['conflict']}")
+    if len(evidence) > 1:
+        lines.append(f"  reported by {len(evidence)} articles")
+    for item in evidence:
+        when = item.get("published_at") or "undated"
+        lines.append(f"  - {item.get('title') or item.get('url') or 'untitled'} ({when})")
+        if item.get("url"):
+            lines.append(f"    {item['url']}")
+        if item.get("sentence"):
+            said = f" (according to {item['attributed_to']})" if item.get("attributed_to") else ""
+            lines.append(f"    \u201c{item['sentence']}\u201d{said}")
+    return "\n".join(lines) + "\n"

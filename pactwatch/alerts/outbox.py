@@ -1,0 +1,211 @@
+"""Deliver pending alerts: each channel exactly once, retried with backoff, never lost.
+
+The database is held only to read what is due and to write results; sending
+happens with no connection open, so a slow SMTP server never blocks a run or
+`pactwatch sql`. A delivery is marked delivered only after its send succeeded;
+if the process dies in between, the next call sends it again (receivers can
+deduplicate on the Idempotency-Key / alert id).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pactwatch.alerts.channels.base import Channel, DeliveryError
+from pactwatch.alerts.payload import alert_payload
+from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
+
+__all__ = ["DeliveryReport", "backoff", "deliver_pending", "retry_failed"]
+
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=6)
+DEFAULT_LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """Counts of this call's outcomes; `errors` are one-line, secret-free messages.
+
+    `still_pending` counts every pending delivery left in the outbox, due or not.
+    """
+
+    delivered: int = 0
+    failed: int = 0
+    still_pending: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "delivered": self.delivered,
+            "failed": self.failed,
+            "still_pending": self.still_pending,
+            "errors": list(self.errors),
+        }
+
+
+def backoff(
+    attempts: int, *, rng: random.Random | None = None, base: timedelta = BASE_DELAY
+) -> timedelta:
+    """Delay before the next try after `attempts` failures: `base` doubled per failure and
+    capped, with jitter (half to all of the step) so many pending rows do not retry in lockstep."""
+    ceiling = min(base * (1 << min(max(attempts - 1, 0), 20)), MAX_DELAY)
+    fraction = 0.5 + 0.5 * (rng.random() if rng is not None else random.random())
+    return ceiling * fraction
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    alert_id: str
+    channel: str
+    attempts: int
+    payload: dict[str, Any]
+
+
+def deliver_pending(
+    path: str | Path,
+    channels: Sequence[Channel],
+    *,
+    now: datetime,
+    max_attempts: int = 8,
+    lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT,
+    rng: random.Random | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    retry_delay: timedelta = BASE_DELAY,
+    due_only: bool = True,
+) -> DeliveryReport:
+    """Send every due pending delivery whose channel is configured.
+
+    Deliveries for channels not in `channels` stay pending (and are counted).
+    A transient failure reschedules with backoff (from `retry_delay`, doubling)
+    until `max_attempts`, then the row is marked failed; a terminal failure marks
+    it failed at once. Rows are never deleted. With `due_only=False` pending rows
+    are sent whether or not their backoff has run out (`pactwatch deliver`: "now").
+    Rows being sent are leased for `lease`, so a concurrent call skips them; if
+    this process dies mid-send, they are due again when the lease ends.
+    """
+    by_name = {c.name: c for c in channels}
+    if not by_name:
+        return DeliveryReport(still_pending=_pending_count(path, lock_timeout))
+    with open_writer(path, lock_timeout=lock_timeout) as con:
+        # Lease what we are about to send: a concurrent deliverer skips leased rows.
+        rows = con.execute(
+            "UPDATE deliveries SET lease_until = ?"
+            " WHERE status = 'pending'"
+            " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            " AND (lease_until IS NULL OR lease_until <= ?)"
+            " AND channel IN (SELECT unnest(?::VARCHAR[]))"
+            " RETURNING alert_id, channel, attempts, created_at",
+            [now + lease, due_only, now, now, sorted(by_name)],
+        ).fetchall()
+        rows.sort(key=lambda r: (r[3], r[0], r[1]))
+        payloads: dict[str, dict[str, Any]] = {}
+        due: list[_Due] = []
+        orphans: list[tuple[str, str]] = []
+        for alert_id, channel, attempts, _ in rows:
+            if alert_id not in payloads:
+                try:
+                    payloads[alert_id] = alert_payload(con, alert_id)
+                except KeyError:
+                    orphans.append((alert_id, channel))
+                    continue
+            due.append(_Due(alert_id, channel, int(attempts), payloads[alert_id]))
+        for alert_id, channel in orphans:  # a delivery whose alert is gone: nothing to send
+            con.execute(
+                "UPDATE deliveries SET status = 'failed', last_error = 'alert not found',"
+                " lease_until = NULL WHERE alert_id = ? AND channel = ?",
+                [alert_id, channel],
+            )
+
+    results: list[tuple[_Due, str | None, bool]] = []  # (row, error, transient)
+    for item in due:
+        try:
+            by_name[item.channel].send(item.payload)
+        except DeliveryError as exc:
+            results.append((item, str(exc), exc.transient))
+        except Exception as exc:  # a channel bug must not lose the other deliveries
+            results.append((item, f"{item.channel}: {type(exc).__name__}", True))
+        else:
+            results.append((item, None, False))
+
+    delivered = failed = 0
+    errors: list[str] = []
+    with open_writer(path, lock_timeout=lock_timeout) as con:
+        with transaction(con):
+            for item, error, transient in results:
+                attempts = item.attempts + 1
+                if error is None:
+                    delivered += 1
+                    con.execute(
+                        "UPDATE deliveries SET status = 'delivered', attempts = ?,"
+                        " delivered_at = ?, last_error = NULL, next_attempt_at = NULL, lease_until = NULL"
+                        " WHERE alert_id = ? AND channel = ? AND status = 'pending'",
+                        [attempts, now, item.alert_id, item.channel],
+                    )
+                    continue
+                errors.append(f"alert {item.alert_id} via {item.channel}: {error}")
+                if not transient or attempts >= max_attempts:
+                    failed += 1
+                    con.execute(
+                        "UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?,"
+                        " next_attempt_at = NULL, lease_until = NULL WHERE alert_id = ? AND channel = ?"
+                        " AND status = 'pending'",
+                        [attempts, error, item.alert_id, item.channel],
+                    )
+                else:
+                    con.execute(
+                        "UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?,"
+                        " lease_until = NULL"
+                        " WHERE alert_id = ? AND channel = ? AND status = 'pending'",
+                        [
+                            attempts,
+                            error,
+                            now + backoff(attempts, rng=rng, base=retry_delay),
+                            item.alert_id,
+                            item.channel,
+                        ],
+                    )
+        remaining = con.execute(
+            "SELECT count(*) FROM deliveries WHERE status = 'pending'"
+        ).fetchone()
+    return DeliveryReport(
+        delivered=delivered,
+        failed=failed,
+        still_pending=int(remaining[0]) if remaining else 0,
+        errors=errors,
+    )
+
+
+def _pending_count(path: str | Path, lock_timeout: float) -> int:
+    with open_writer(path, lock_timeout=lock_timeout) as con:
+        row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def retry_failed(
+    path: str | Path,
+    *,
+    now: datetime,
+    channel: str | None = None,
+    lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT,
+) -> int:
+    """Put failed deliveries back to pending (attempts reset), e.g. after fixing a channel."""
+    with open_writer(path, lock_timeout=lock_timeout) as con:
+        query = (
+            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?"
+            " WHERE status = 'failed'"
+        )
+        params: list[Any] = [now]
+        if channel is not None:
+            query += " AND channel = ?"
+            params.append(channel)
+        count = con.execute(query + " RETURNING alert_id", params).fetchall()
+    return len(count)

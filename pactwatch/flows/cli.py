@@ -1,0 +1,402 @@
+"""The `pactwatch` command: a thin shell over the library.
+
+stdout carries data only; every message goes to stderr as `pactwatch: error: …`
+or `pactwatch: warning: …`. Exit codes: 0 ok, 1 something failed (the summary
+says what), 2 usage or configuration, 3 warehouse unavailable. Prefect is
+imported only by `run` and `serve`, so `extract`, `sql` and friends start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from pactwatch.errors import PactwatchError, UsageError
+
+from .config import Config, load_config
+
+PROG = "pactwatch"
+
+
+def say(kind: str, message: str) -> None:
+    print(f"{PROG}: {kind}: {message}", file=sys.stderr, flush=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with our one-line format."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        say("error", message)
+        raise SystemExit(2)
+
+
+def _emit_json(obj: Any, out: TextIO) -> None:
+    from .ingest import json_default
+
+    out.write(json.dumps(obj, ensure_ascii=False, default=json_default) + "\n")
+
+
+# --- commands ---------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    from .pipeline import configured_flow
+
+    summary = configured_flow(cfg)(
+        config_path=str(cfg.file) if cfg.file else None, source_names=args.source or None
+    )
+    for outcome in summary.sources:
+        for problem in outcome.problems:
+            say("warning" if outcome.ok else "error", f"source {outcome.name}: {problem}")
+    if summary.deliveries:
+        for err in summary.deliveries.errors:
+            say("warning", f"delivery: {err}")
+    for line in summary.lines():
+        print(f"{PROG}: {line}", file=sys.stderr)
+    return 0 if summary.ok else 1
+
+
+def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
+    from .serve import serve
+
+    config_path = str(cfg.file.resolve()) if cfg.file else None
+    home = cfg.warehouse_path.resolve().parent / ".pactwatch-prefect"
+    say("info", "serving the pactwatch-run flow; press Ctrl-C to stop")
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(
+            config_path=config_path,
+            cron=args.cron,
+            interval=args.interval,
+            home=home,
+            workers=int(cfg.fetch["workers"]),
+        )
+    say("info", "stopped")
+    return 0
+
+
+def _read_input(target: str, cfg: Config) -> tuple[bytes, str | None, str]:
+    """Bytes, content type and a URL for a path, a URL or '-'."""
+    if target == "-":
+        return sys.stdin.buffer.read(), None, "stdin:"
+    if target.startswith(("http://", "https://")):
+        from .runtime import make_fetcher
+
+        with make_fetcher(cfg) as fetcher:
+            result = fetcher.fetch(target)
+        return result.content, result.content_type, result.url
+    path = Path(target)
+    if not path.is_file():
+        raise UsageError(f"{target}: no such file (give a file, a URL or -)")
+    return path.read_bytes(), None, path.resolve().as_uri()
+
+
+def _guess_kind(data: bytes, content_type: str | None, target: str) -> str:
+    ctype = (content_type or "").lower()
+    head = data[:2048].lstrip().lower()
+    if any(t in ctype for t in ("rss", "atom", "feed+json")) or target.endswith(
+        (".xml", ".rss", ".atom")
+    ):
+        return "feed"
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) or (
+        head.startswith(b"{") and b"jsonfeed.org" in head
+    ):
+        return "feed"
+    if "html" in ctype or target.endswith((".html", ".htm")) or b"<html" in head:
+        return "html"
+    return "text"
+
+
+def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.parsers.feeds import parse_feed
+    from pactwatch.parsers.model import article_json
+
+    from .ingest import Document, extract_documents, feed_problem, page_document
+    from .runtime import gazetteer_for
+
+    data, ctype, url = _read_input(args.target, cfg)
+    kind = args.kind or _guess_kind(data, ctype, args.target)
+    gaz = gazetteer_for(cfg)
+    docs: list[Document] = []
+    problems: list[str] = []
+    if kind == "feed":
+        parsed = parse_feed(data, content_type=ctype, url=url)
+        problem = feed_problem(parsed)
+        if problem:
+            problems.append(f"feed is not well-formed: {problem}")
+        if args.follow:
+            from .fetch import FetchError
+            from .runtime import make_fetcher
+
+            with make_fetcher(cfg) as fetcher:
+                for item in parsed.items:
+                    if not item.link:
+                        docs.append(Document(url=url, kind="item", item=item))
+                        continue
+                    try:
+                        docs.append(page_document(fetcher.fetch(item.link), item))
+                    except FetchError as exc:
+                        # The item's own teaser still says something: keep it.
+                        problems.append(str(exc))  # names the (redacted) URL
+                        docs.append(Document(url=item.link, kind="item", item=item))
+        else:
+            docs = [Document(url=i.link or url, kind="item", item=i) for i in parsed.items]
+    else:
+        docs = [
+            Document(
+                url=url, kind="html" if kind == "html" else "text", data=data, content_type=ctype
+            )
+        ]
+    results, more = extract_documents(docs, gazetteer=gaz)
+    problems.extend(more)
+    for problem in problems:
+        say("warning", problem)
+    out = sys.stdout
+    for article, claims in results:
+        if args.json:
+            _emit_json(article_json(article, claims), out)
+            continue
+        out.write(f"# {article.title or '(untitled)'}\n{article.url}\n")
+        for c in claims:
+            d = c.to_json()
+            subject = d.get("coalition") or "+".join(d.get("actors") or [])
+            detail = {
+                k: v
+                for k, v in d.items()
+                if k not in ("kind", "sentence", "span", "coalition", "actors")
+                and v not in (None, False)
+            }
+            out.write(f"  {c.kind:<18} {subject:<18} {json.dumps(detail, ensure_ascii=False)}\n")
+            out.write(f"      \u201c{c.sentence}\u201d\n")
+        out.write("\n")
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.query import format_rows, run_sql
+
+    columns, rows = run_sql(cfg.warehouse_path, args.query)
+    format_rows(columns, rows, fmt=args.format, out=sys.stdout)
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.alerts.payload import list_alerts, render_line
+    from pactwatch.warehouse.db import open_reader
+
+    with open_reader(cfg.warehouse_path) as con:
+        alerts = list_alerts(con, pending_only=args.pending)
+    for alert in alerts:
+        if args.json:
+            _emit_json(alert, sys.stdout)
+        else:
+            sys.stdout.write(render_line(alert) + "\n")
+    if not alerts and not args.json:
+        say("info", "no pending alerts" if args.pending else "no alerts yet")
+    return 0
+
+
+def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
+    from .runtime import deliver
+
+    if args.retry_failed:
+        from pactwatch.alerts.outbox import retry_failed
+
+        from .ingest import now_utc
+
+        revived = retry_failed(cfg.warehouse_path, now=now_utc(), lock_timeout=cfg.lock_timeout)
+        say("info", f"{revived} failed deliver{'y' if revived == 1 else 'ies'} back to pending")
+    report = deliver(cfg, due_only=False)  # "now": a retry backoff does not hold it back
+    for err in report.errors:
+        say("warning", f"delivery: {err}")
+    print(
+        f"{PROG}: deliveries: {report.delivered} delivered, {report.still_pending} pending, "
+        f"{report.failed} failed",
+        file=sys.stderr,
+    )
+    return 1 if (report.failed or report.errors) else 0
+
+
+def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.alerts.record import reextract_all
+    from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+
+    from .ingest import now_utc
+    from .runtime import alert_options, deliver, gazetteer_for
+
+    gaz = gazetteer_for(cfg)
+    result = reextract_all(
+        cfg.warehouse_path,
+        extract=lambda text, title: extract_claims(text, gazetteer=gaz, title=title),
+        extractor_version=EXTRACTOR_VERSION,
+        channels=[c.name for c in cfg.channels],
+        options=alert_options(cfg),
+        now=now_utc(),
+        only_outdated=not args.all,
+        lock_timeout=cfg.lock_timeout,
+    )
+    print(
+        f"{PROG}: reextract: {result.articles} article(s), {result.claims} claim(s), "
+        f"{result.alerts_new} new alert(s) (extractor {EXTRACTOR_VERSION})",
+        file=sys.stderr,
+    )
+    report = deliver(cfg) if result.alerts_new else None
+    return 1 if report and (report.failed or report.errors) else 0
+
+
+def cmd_export(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.query import export_tables
+
+    written = export_tables(cfg.warehouse_path, Path(args.dir), fmt=args.format)
+    for path in written:
+        print(path)
+    return 0
+
+
+# --- parser -----------------------------------------------------------------
+
+_EXAMPLES = {
+    "run": "example:\n  pactwatch run --config pactwatch.toml --source space-news",
+    "serve": "examples:\n  pactwatch serve --interval 900\n  pactwatch serve --cron '*/30 * * * *'",
+    "extract": (
+        "examples:\n  pactwatch extract ../shared/seeds/000_17b73280fd41ee70.txt --kind text --json\n"
+        "  pactwatch extract https://example.org/rss.xml --kind feed --follow --json\n"
+        "  curl -s https://example.org/story | pactwatch extract - --kind html"
+    ),
+    "sql": (
+        'example:\n  pactwatch sql "select coalition, value, low, article_url from member_counts"'
+        " --format table"
+    ),
+    "alerts": "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json",
+    "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
+    "reextract": "example:\n  pactwatch reextract --config pactwatch.toml",
+    "export": "example:\n  pactwatch export out/ --format parquet",
+}
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "run": cmd_run,
+    "serve": cmd_serve,
+    "extract": cmd_extract,
+    "sql": cmd_sql,
+    "alerts": cmd_alerts,
+    "deliver": cmd_deliver,
+    "reextract": cmd_reextract,
+    "export": cmd_export,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="F",
+        help="config file (default: ./pactwatch.toml if present, else built-in defaults)",
+    )
+    parser = _Parser(
+        prog=PROG,
+        description="Watch the news for coalition membership and partnership changes.",
+        epilog="example:\n  pactwatch run --config pactwatch.toml\n\n"
+        "run `pactwatch COMMAND --help` for each command's options and an example.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=help_text,
+            description=help_text,
+            epilog=_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("run", "one pipeline run: fetch, parse, extract, store, detect changes, deliver")
+    p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeat)")
+
+    p = add("serve", "run the pipeline on a schedule (Prefect serve); Ctrl-C stops")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--cron", metavar="EXPR", help="cron schedule, e.g. '*/30 * * * *'")
+    g.add_argument(
+        "--interval",
+        type=float,
+        metavar="SECONDS",
+        default=3600.0,
+        help="seconds between runs (default 3600)",
+    )
+
+    p = add("extract", "print what would be extracted from a file, URL or stdin (no database)")
+    p.add_argument("target", metavar="PATH|URL|-")
+    p.add_argument("--kind", choices=["feed", "html", "text"], help="input kind (default: guess)")
+    p.add_argument("--follow", action="store_true", help="for a feed, fetch each item's page")
+    p.add_argument("--json", action="store_true", help="one JSON object per article")
+
+    p = add("sql", "read-only SQL against the warehouse")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = add("alerts", "list alerts and their delivery state")
+    p.add_argument(
+        "--pending", action="store_true", help="only alerts not yet delivered everywhere"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per alert")
+
+    p = add("deliver", "retry pending deliveries now")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="first put deliveries that gave up (max_attempts) back to pending",
+    )
+
+    p = add("reextract", "re-run extraction over stored articles; no alert is sent twice")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every article, not only those read by an older extractor",
+    )
+
+    p = add("export", "write the warehouse tables to a folder for other tools")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    return parser
+
+
+def _quiet_prefect() -> None:
+    # Prefect's own chatter is noise on a terminal run; users can turn it back on.
+    # Our one-line messages and the run summary say what happened; Prefect's console
+    # handler would add tracebacks for failures we already report. The API log
+    # handler keeps everything for the Prefect UI.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    if args.command == "run":
+        _quiet_prefect()
+    try:
+        cfg = load_config(args.config)
+        return _HANDLERS[args.command](args, cfg)
+    except PactwatchError as exc:
+        say("error", str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        say("error", "interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,431 @@
+"""HTTP and local reads for the pipeline: polite, bounded, and honest about failure.
+
+Plain Python on httpx (no Prefect here): the flow wraps `Fetcher.fetch` in a task
+and retries exactly the errors marked `transient`.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from pactwatch.errors import InputError, PactwatchError
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "FetchError",
+    "FetchResult",
+    "Fetcher",
+    "HostGate",
+    "LocalDocument",
+    "parse_retry_after",
+    "read_path",
+    "redact_url",
+    "shared_host_gate",
+]
+
+DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch)"
+_CHUNK = 64 * 1024
+
+
+class FetchError(PactwatchError):
+    """A fetch that failed. `transient` errors may heal by themselves (timeouts,
+    connection errors, 429, 5xx) and are worth retrying, after `retry_after`
+    seconds when the server said so; the others are terminal."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        status: int | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+        self.status = status
+        self.url = url
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """One completed HTTP exchange (2xx, or 304 when the validators matched)."""
+
+    url: str  # final URL, after redirects
+    status: int
+    content: bytes  # b"" on 304
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    bytes_read: int
+    elapsed: float  # seconds
+
+
+def redact_url(url: str) -> str:
+    """The URL without credentials, query or fragment: safe for logs and errors."""
+    if not url.strip():
+        return "<empty url>"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable url>"
+    host = parts.netloc.rpartition("@")[2].lower()
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    delta = (when - (now or datetime.now(UTC))).total_seconds()
+    return max(0.0, delta)
+
+
+class HostGate:
+    """Per-host politeness: at most `concurrency` requests in flight per host and at
+    least `delay` seconds between the starts of two requests to the same host."""
+
+    def __init__(self, *, concurrency: int, delay: float) -> None:
+        self._concurrency = max(1, concurrency)
+        self._delay = max(0.0, delay)
+        self._lock = threading.Lock()
+        self._semaphores: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            semaphore = self._semaphores.setdefault(
+                host, threading.BoundedSemaphore(self._concurrency)
+            )
+        with semaphore:
+            if self._delay:
+                with self._lock:
+                    now = time.monotonic()
+                    start = max(now, self._next_start.get(host, now))
+                    self._next_start[host] = start + self._delay
+                wait = start - now
+                if wait > 0:
+                    time.sleep(wait)
+            yield
+
+
+_SHARED_GATES: dict[tuple[int, float], HostGate] = {}
+_SHARED_GATES_LOCK = threading.Lock()
+
+
+def shared_host_gate(*, concurrency: int, delay: float) -> HostGate:
+    """The process-wide gate for these limits. A run fetches its sources in parallel
+    tasks, each with its own Fetcher; sharing the gate keeps the per-host limits
+    true for the whole process rather than per source."""
+    key = (max(1, concurrency), max(0.0, delay))
+    with _SHARED_GATES_LOCK:
+        gate = _SHARED_GATES.get(key)
+        if gate is None:
+            gate = _SHARED_GATES[key] = HostGate(concurrency=key[0], delay=key[1])
+        return gate
+
+
+class Fetcher:
+    """An HTTP client for feeds and pages. Use as a context manager; thread safe."""
+
+    def __init__(
+        self,
+        *,
+        timeout_connect: float = 5.0,
+        timeout_read: float = 20.0,
+        max_bytes: int = 10_000_000,
+        max_redirects: int = 5,
+        user_agent: str = DEFAULT_USER_AGENT,
+        per_host_concurrency: int = 2,
+        per_host_delay: float = 0.0,
+        timeout_total: float | None = 120.0,
+        transport: httpx.BaseTransport | None = None,
+        gate: HostGate | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        # The read timeout bounds each chunk; this bounds a server that drips bytes.
+        self.timeout_total = timeout_total
+        # `gate` (e.g. `shared_host_gate`) overrides the per-instance politeness limits.
+        self._gate = gate or HostGate(concurrency=per_host_concurrency, delay=per_host_delay)
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout_read, connect=timeout_connect),
+            follow_redirects=True,
+            max_redirects=max_redirects,
+            headers={
+                "User-Agent": user_agent,
+                "Accept-Encoding": "gzip, deflate, br",
+                "Accept": (
+                    "application/rss+xml, application/atom+xml, application/feed+json, "
+                    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+                ),
+            },
+            transport=transport,
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET `url`, conditionally when validators are given. Raises FetchError."""
+        safe = redact_url(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe) from None
+        if parts.scheme.lower() not in ("http", "https"):
+            raise FetchError(
+                f"{safe}: only http and https URLs can be fetched", transient=False, url=safe
+            )
+        try:
+            host = (parts.hostname or "").lower()
+            parts.port  # noqa: B018 - raises ValueError on a port out of range
+        except ValueError:
+            host = ""
+        if not host:
+            raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        with self._gate.slot(host):
+            started = time.monotonic()
+            try:
+                return self._get(url, headers=headers, safe=safe, started=started)
+            except FetchError:
+                raise
+            except httpx.TooManyRedirects:
+                raise FetchError(f"{safe}: too many redirects", transient=False, url=safe) from None
+            except httpx.UnsupportedProtocol:
+                raise FetchError(
+                    f"{safe}: redirected to a URL that is not http or https",
+                    transient=False,
+                    url=safe,
+                ) from None
+            except httpx.TimeoutException as exc:
+                raise FetchError(
+                    f"{safe}: timed out ({_kind(exc)})", transient=True, url=safe
+                ) from None
+            except httpx.DecodingError:
+                raise FetchError(
+                    f"{safe}: response body could not be decoded", transient=False, url=safe
+                ) from None
+            except httpx.TransportError as exc:
+                if _caused_by(exc, ssl.SSLCertVerificationError):
+                    # A bad certificate does not heal on retry within a run.
+                    raise FetchError(
+                        f"{safe}: TLS certificate verification failed", transient=False, url=safe
+                    ) from None
+                raise FetchError(
+                    f"{safe}: connection failed ({_kind(exc)})", transient=True, url=safe
+                ) from None
+            except httpx.InvalidURL:
+                raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(
+                    f"{safe}: HTTP error ({_kind(exc)})", transient=False, url=safe
+                ) from None
+
+    def _get(self, url: str, *, headers: dict[str, str], safe: str, started: float) -> FetchResult:
+        with self._client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            final = str(response.url)
+            if status == 304:
+                return self._result(response, final, b"", started, not_modified=True)
+            if not 200 <= status < 300:
+                # 3xx here is a redirect httpx could not follow (no Location).
+                raise _status_error(response, safe)
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes and not _encoded(response):
+                raise _too_large(safe, self.max_bytes)
+            chunks: list[bytes] = []
+            total = 0
+            # iter_bytes yields decoded bytes, so the cap also stops compression bombs.
+            for chunk in response.iter_bytes(_CHUNK):
+                total += len(chunk)
+                if total > self.max_bytes:
+                    raise _too_large(safe, self.max_bytes)
+                if self.timeout_total and time.monotonic() - started > self.timeout_total:
+                    raise FetchError(
+                        f"{safe}: timed out (body took longer than {self.timeout_total:g}s)",
+                        transient=True,
+                        url=safe,
+                    )
+                chunks.append(chunk)
+            return self._result(response, final, b"".join(chunks), started, not_modified=False)
+
+    @staticmethod
+    def _result(
+        response: httpx.Response, final: str, content: bytes, started: float, *, not_modified: bool
+    ) -> FetchResult:
+        return FetchResult(
+            url=final,
+            status=response.status_code,
+            content=content,
+            content_type=response.headers.get("Content-Type"),
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            not_modified=not_modified,
+            bytes_read=len(content),
+            elapsed=time.monotonic() - started,
+        )
+
+    def fetch_many(
+        self,
+        urls: Sequence[str],
+        *,
+        max_workers: int = 8,
+        validators: dict[str, tuple[str | None, str | None]] | None = None,
+    ) -> list[FetchResult | FetchError]:
+        """Fetch several URLs from a thread pool; results in input order, errors as values."""
+        known = validators or {}
+
+        def one(url: str) -> FetchResult | FetchError:
+            etag, modified = known.get(url, (None, None))
+            try:
+                return self.fetch(url, etag=etag, last_modified=modified)
+            except FetchError as exc:
+                return exc
+
+        if not urls:
+            return []
+        with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(urls)))) as pool:
+            return list(pool.map(one, urls))
+
+
+def _encoded(response: httpx.Response) -> bool:
+    return bool(response.headers.get("Content-Encoding", "").strip())
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _kind(exc: Exception) -> str:
+    return type(exc).__name__
+
+
+def _too_large(safe: str, limit: int) -> FetchError:
+    return FetchError(f"{safe}: response larger than {limit} bytes", transient=False, url=safe)
+
+
+def _status_error(response: httpx.Response, safe: str) -> FetchError:
+    status = response.status_code
+    reason = response.reason_phrase or ""
+    label = f"HTTP {status}{' ' + reason if reason else ''}"
+    if status == 429 or status == 503:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return FetchError(
+            f"{safe}: {label}", transient=True, retry_after=retry_after, status=status, url=safe
+        )
+    if status == 408 or status >= 500:
+        return FetchError(f"{safe}: {label}", transient=True, status=status, url=safe)
+    return FetchError(f"{safe}: {label}", transient=False, status=status, url=safe)
+
+
+# -- local sources --------------------------------------------------------------------
+
+DocumentKind = Literal["feed", "html", "text"]
+
+_KINDS: dict[str, DocumentKind] = {
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".json": "feed",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalDocument:
+    """One file read from disk, with the kind its name says it holds."""
+
+    path: Path
+    kind: DocumentKind
+    data: bytes
+
+
+def read_path(path: Path) -> list[LocalDocument]:
+    """Read a file, or every feed/html/text file under a folder (recursively, sorted,
+    hidden files and folders skipped).
+
+    A single file of unknown extension is sniffed. Raises InputError when the path
+    does not exist or cannot be read."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    try:
+        if path.is_dir():
+            files: Iterable[Path] = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in _KINDS
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            return [LocalDocument(p, _KINDS[p.suffix.lower()], p.read_bytes()) for p in files]
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+    kind = _KINDS.get(path.suffix.lower()) or _sniff(data)
+    return [LocalDocument(path, kind, data)]
+
+
+def _sniff(data: bytes) -> DocumentKind:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{"):
+        return "feed"
+    if head.startswith(b"<"):
+        if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+            return "feed"
+        return "html"
+    return "text"

@@ -1,0 +1,148 @@
+"""Connections to the DuckDB warehouse: short-lived writers, read-only readers, lock handling.
+
+DuckDB allows one writing process per file. A writer retries a held lock for a
+few seconds (runs and deliveries hold it briefly), then gives up with
+`WarehouseUnavailable`, which the CLI turns into one line and exit code 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from pactwatch.errors import WarehouseUnavailable
+from pactwatch.warehouse.migrate import applied_versions, latest_version, migrate
+
+DEFAULT_WRITE_LOCK_TIMEOUT = 5.0
+DEFAULT_READ_LOCK_TIMEOUT = 1.0
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def locked_message(path: str | Path) -> str:
+    return f"warehouse {path} is locked by another process (a run in progress?)"
+
+
+def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + max(lock_timeout, 0.0)
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
+            if time.monotonic() >= deadline:
+                raise WarehouseUnavailable(locked_message(path)) from None
+            time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)) + random.random() * 0.02)
+            delay = min(delay * 2, 0.5)
+            continue
+        except duckdb.ConnectionException as exc:
+            # The same process already holds this file with another configuration
+            # (a writer while we ask for a reader, or the reverse).
+            raise WarehouseUnavailable(
+                f"warehouse {path} is already open in this process: {exc}"
+            ) from None
+        except duckdb.Error as exc:
+            raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
+
+@contextlib.contextmanager
+def open_writer(
+    path: str | Path, *, lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read/write connection with every migration applied.
+
+    Creates the parent directory and the file when missing. Raises
+    `WarehouseUnavailable` when another process holds the lock past `lock_timeout`.
+    """
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseUnavailable(
+            f"warehouse {target}: cannot create {target.parent}: {exc.strerror}"
+        ) from None
+    con = _connect(target, read_only=False, lock_timeout=lock_timeout)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def _empty_schema() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    return con
+
+
+@contextlib.contextmanager
+def open_reader(
+    path: str | Path,
+    *,
+    missing_ok: bool = False,
+    lock_timeout: float = DEFAULT_READ_LOCK_TIMEOUT,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection.
+
+    A missing file raises `WarehouseUnavailable`, or with `missing_ok` yields an
+    empty in-memory warehouse with the full schema (so queries return no rows).
+    A warehouse written by an older pactwatch is migrated first (briefly as a
+    writer); a DuckDB file that is not a pactwatch warehouse is opened as it is.
+    """
+    target = Path(path)
+    if not target.exists():
+        if not missing_ok:
+            raise WarehouseUnavailable(
+                f"warehouse {target} does not exist (nothing has been stored yet)"
+            )
+        con = _empty_schema()
+    else:
+        con = _connect(target, read_only=True, lock_timeout=lock_timeout)
+        applied = applied_versions(con)
+        # Upgrade a warehouse written by an older pactwatch; leave other DuckDB files alone.
+        if applied and latest_version() not in applied:
+            con.close()
+            with open_writer(target, lock_timeout=lock_timeout):
+                pass
+            con = _connect(target, read_only=True, lock_timeout=lock_timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# Connections inside `transaction()`: DuckDB has no way to ask, and a failed
+# nested BEGIN aborts the outer transaction, so we keep count ourselves.
+_IN_TRANSACTION: set[int] = set()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN/COMMIT around the block; inside another `transaction()` on `con`, joins it."""
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield con
+        return
+    con.execute("BEGIN")
+    _IN_TRANSACTION.add(key)
+    try:
+        yield con
+    except BaseException:
+        _IN_TRANSACTION.discard(key)
+        con.execute("ROLLBACK")
+        raise
+    _IN_TRANSACTION.discard(key)
+    con.execute("COMMIT")
