@@ -115,8 +115,8 @@ def bench_pipeline(repeat: int) -> float:
     import trafilatura
 
     from pactwatch.alerts.options import AlertOptions
-    from pactwatch.alerts.record import record_and_detect
     from pactwatch.flows.ingest import Document, extract_documents
+    from pactwatch.flows.record import record_and_detect
     from pactwatch.parsers.claims import EXTRACTOR_VERSION
     from pactwatch.parsers.gazetteer import Gazetteer
     from pactwatch.warehouse.db import open_writer

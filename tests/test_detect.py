@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pactwatch.alerts.options import AlertOptions
-from pactwatch.alerts.record import reextract_and_detect
+from pactwatch.flows.record import reextract_and_detect
 from pactwatch.warehouse.db import open_writer
 from tests.wh_helpers import Desk, article, bound, count, day, joined, left, partner
 
@@ -281,7 +281,7 @@ def test_alert_ids_are_deterministic(tmp_path: Path) -> None:
 
 
 def test_store_and_detect_are_one_transaction(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pactwatch.alerts import record
+    from pactwatch.flows import record
 
     def boom(*args: object, **kwargs: object) -> list[str]:
         raise RuntimeError("crash during detection")
@@ -295,7 +295,7 @@ def test_store_and_detect_are_one_transaction(desk: Desk, monkeypatch: pytest.Mo
 
 def test_reextract_all_after_an_extractor_change(desk: Desk) -> None:
     from pactwatch.alerts.payload import render_line
-    from pactwatch.alerts.record import reextract_all
+    from pactwatch.flows.record import reextract_all
     from pactwatch.parsers.model import Claim
 
     desk.feed(

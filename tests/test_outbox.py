@@ -79,7 +79,7 @@ CRASHER = """
 import os, sys
 from datetime import UTC, datetime
 from pactwatch.alerts.options import AlertOptions
-from pactwatch.alerts.record import record_and_detect
+from pactwatch.flows.record import record_and_detect
 from pactwatch.parsers.model import Article, Claim
 from pactwatch.warehouse.db import open_writer
 

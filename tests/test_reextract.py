@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from pactwatch.alerts.options import AlertOptions
-from pactwatch.alerts.record import record_and_detect
 from pactwatch.flows.cli import main
 from pactwatch.flows.ingest import Document, document_article
+from pactwatch.flows.record import record_and_detect
 from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
 from pactwatch.warehouse.db import open_writer
 

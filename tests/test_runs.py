@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pactwatch.flows.cli import main
-from pactwatch.warehouse import store
+from pactwatch.warehouse import runs
 from pactwatch.warehouse.db import open_writer
 
 from .wh_helpers import day
@@ -24,9 +24,9 @@ def test_a_run_left_running_for_hours_is_marked_interrupted(tmp_path: Path) -> N
     db = tmp_path / "w.duckdb"
     start = day(2026, 5, 1)
     with open_writer(db) as con:
-        store.start_run(con, "killed", started_at=start)
-        store.start_run(con, "recent", started_at=start + store.STALE_RUN - timedelta(minutes=1))
-        store.start_run(con, "next", started_at=start + store.STALE_RUN + timedelta(minutes=1))
+        runs.start_run(con, "killed", started_at=start)
+        runs.start_run(con, "recent", started_at=start + runs.STALE_RUN - timedelta(minutes=1))
+        runs.start_run(con, "next", started_at=start + runs.STALE_RUN + timedelta(minutes=1))
     # Only the run older than STALE_RUN is declared dead; a recent one may still be going.
     assert statuses(db) == {"killed": "interrupted", "recent": "running", "next": "running"}
 

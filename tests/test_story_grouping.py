@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pactwatch.parsers.dedup import fingerprint, hamming
+from pactwatch.parsers.stories import STORY_MAX_DISTANCE, STORY_WINDOW_DAYS, story_fingerprint
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer
 
@@ -21,7 +22,7 @@ def stories(db: Path) -> dict[str, str]:
 
 def test_the_fixture_copy_is_a_light_edit() -> None:
     # Guard for the fixtures themselves: the copy is near, the other story is far.
-    assert hamming(fingerprint(MALTA), fingerprint(MALTA_SYNDICATED)) <= store.STORY_MAX_DISTANCE
+    assert hamming(fingerprint(MALTA), fingerprint(MALTA_SYNDICATED)) <= STORY_MAX_DISTANCE
     assert hamming(fingerprint(MALTA), fingerprint(KENYA)) > 16
 
 
@@ -63,7 +64,7 @@ def test_near_duplicates_within_one_batch_share_a_story(tmp_path: Path) -> None:
 
 def test_copies_outside_the_window_start_a_new_story(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    late = day(2026, 11, 20 + store.STORY_WINDOW_DAYS + 1)
+    late = day(2026, 11, 20 + STORY_WINDOW_DAYS + 1)
     with open_writer(db) as con:
         store.store_articles(
             con, "a", [(article("malta", day(2026, 11, 20), MALTA), [])], extractor_version="v"
@@ -80,8 +81,8 @@ def test_copies_outside_the_window_start_a_new_story(tmp_path: Path) -> None:
 
 def test_short_texts_are_not_grouped_by_fingerprint(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    assert store.story_fingerprint("") is None
-    assert store.story_fingerprint("Chile joined the compact on Monday.") is None
+    assert story_fingerprint("") is None
+    assert story_fingerprint("Chile joined the compact on Monday.") is None
     with open_writer(db) as con:
         store.store_articles(
             con,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pactwatch.alerts.options import AlertOptions
-from pactwatch.alerts.record import RecordResult, record_and_detect
+from pactwatch.flows.record import RecordResult, record_and_detect
 from pactwatch.parsers.model import Actor, Article, Claim
 from pactwatch.warehouse.db import open_writer
 from pactwatch.warehouse.store import upsert_actors

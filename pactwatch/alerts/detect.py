@@ -32,17 +32,29 @@ import duckdb
 
 from pactwatch.alerts.options import AlertOptions
 from pactwatch.alerts.state import Count, Observation, Segment, count_segments, status_segments
-from pactwatch.parsers.model import iso_utc
+from pactwatch.clock import iso_utc
+from pactwatch.warehouse.alert_log import (
+    AlertRow,
+    EvidenceRow,
+    announced,
+    insert_alerts,
+    insert_evidence,
+    queue_deliveries,
+)
 from pactwatch.warehouse.db import transaction
-from pactwatch.warehouse.store import insert_rows
+from pactwatch.warehouse.history import (
+    CountClaim,
+    MembershipClaim,
+    PartnershipClaim,
+    SeenIn,
+    count_history,
+    mark_baseline,
+    membership_history,
+    partnership_history,
+    subjects_of,
+)
 
 __all__ = ["alert_id_for", "detect"]
-
-_OBS_COLUMNS = (
-    "a.id, c.id, a.source, a.url, a.title, a.published_at, a.fetched_at, a.baseline,"
-    " c.attributed_to, c.sentence, coalesce(c.span_start, 0), coalesce(a.story_id, a.id)"
-)
-_EXTRA = 12  # where the subject's own columns start in a history row
 
 
 def alert_id_for(kind: str, subject: str, state_key: str, occurrence: int = 0) -> str:
@@ -53,121 +65,42 @@ def alert_id_for(kind: str, subject: str, state_key: str, occurrence: int = 0) -
     return hashlib.sha256(base.encode()).hexdigest()[:24]
 
 
-def _obs(row: tuple[Any, ...], **what: Any) -> Observation:
-    return Observation(
-        article_id=row[0],
-        claim_id=row[1],
-        source=row[2],
-        url=row[3],
-        title=row[4],
-        published_at=row[5],
-        fetched_at=row[6],
-        baseline=bool(row[7]),
-        attributed_to=row[8],
-        sentence=row[9],
-        span_start=int(row[10]),
-        story=str(row[11]),
-        **what,
-    )
+def _observation(seen: SeenIn, **what: Any) -> Observation:
+    return Observation(**seen._asdict(), **what)
 
 
-def _subjects(
-    con: duckdb.DuckDBPyConnection, article_ids: list[str]
-) -> tuple[set[str], set[tuple[str, str]], set[tuple[str, str]]]:
-    """Coalitions whose count, (coalition, actor) memberships and pairs the articles speak of."""
-    counts = {
-        str(r[0])
-        for r in con.execute(
-            "SELECT DISTINCT coalition FROM claims"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND modality = 'asserted'"
-            " AND coalition IS NOT NULL"
-            " AND (kind = 'member_count' OR (kind = 'joined' AND ordinal IS NOT NULL))",
-            [article_ids],
-        ).fetchall()
-    }
-    members = {
-        (str(r[0]), str(r[1]))
-        for r in con.execute(
-            "SELECT DISTINCT coalition, actor FROM membership_claims"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [article_ids],
-        ).fetchall()
-    }
-    pairs = {
-        (str(r[0]), str(r[1]))
-        for r in con.execute(
-            "SELECT DISTINCT actor_a, actor_b FROM partnership_claims"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [article_ids],
-        ).fetchall()
-    }
-    return counts, members, pairs
-
-
-def _count_history(
-    con: duckdb.DuckDBPyConnection, coalitions: set[str]
-) -> dict[str, list[Observation]]:
+def _count_observations(rows: Sequence[CountClaim]) -> dict[str, list[Observation]]:
     out: dict[str, list[Observation]] = defaultdict(list)
-    if not coalitions:
-        return out
-    rows = con.execute(
-        f"SELECT {_OBS_COLUMNS}, c.coalition, c.kind, c.value, c.low, c.high, c.approx, c.ordinal"
-        " FROM claims c JOIN articles a ON a.id = c.article_id"
-        " WHERE c.modality = 'asserted' AND c.coalition IN (SELECT unnest(?::VARCHAR[]))"
-        " AND (c.kind = 'member_count' OR (c.kind = 'joined' AND c.ordinal IS NOT NULL))",
-        [sorted(coalitions)],
-    ).fetchall()
     for row in rows:
-        coalition, kind, value, low, high, approx, ordinal = row[_EXTRA:]
-        if kind == "joined":
-            count, from_ordinal = Count(None, ordinal, None, True), True
+        if row.kind == "joined":
+            count, from_ordinal = Count(None, row.ordinal, None, True), True
+        elif row.value is None and row.low is None and row.high is None:
+            continue
         else:
-            if value is None and low is None and high is None:
-                continue
-            count, from_ordinal = Count(value, low, high, bool(approx)), False
-        out[coalition].append(_obs(row, count=count, from_ordinal=from_ordinal))
+            count, from_ordinal = Count(row.value, row.low, row.high, row.approx), False
+        out[row.coalition].append(_observation(row.seen, count=count, from_ordinal=from_ordinal))
     return out
 
 
-def _membership_history(
-    con: duckdb.DuckDBPyConnection, subjects: set[tuple[str, str]]
+def _membership_observations(
+    rows: Sequence[MembershipClaim],
 ) -> dict[tuple[str, str], list[Observation]]:
     out: dict[tuple[str, str], list[Observation]] = defaultdict(list)
-    if not subjects:
-        return out
-    rows = con.execute(
-        f"SELECT {_OBS_COLUMNS}, m.coalition, m.actor, m.status, c.ordinal"
-        " FROM membership_claims m JOIN claims c ON c.id = m.claim_id"
-        " JOIN articles a ON a.id = c.article_id"
-        " WHERE m.coalition IN (SELECT unnest(?::VARCHAR[]))"
-        " AND m.actor IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted({s[0] for s in subjects}), sorted({s[1] for s in subjects})],
-    ).fetchall()
     for row in rows:
-        coalition, actor, status, ordinal = row[_EXTRA:]
-        if (coalition, actor) in subjects:
-            out[(coalition, actor)].append(_obs(row, status=status, ordinal=ordinal))
+        out[(row.coalition, row.actor)].append(
+            _observation(row.seen, status=row.status, ordinal=row.ordinal)
+        )
     return out
 
 
-def _partnership_history(
-    con: duckdb.DuckDBPyConnection, pairs: set[tuple[str, str]]
+def _partnership_observations(
+    rows: Sequence[PartnershipClaim],
 ) -> dict[tuple[str, str], list[Observation]]:
     out: dict[tuple[str, str], list[Observation]] = defaultdict(list)
-    if not pairs:
-        return out
-    rows = con.execute(
-        f"SELECT {_OBS_COLUMNS}, p.actor_a, p.actor_b, p.status, p.topic"
-        " FROM partnership_claims p JOIN claims c ON c.id = p.claim_id"
-        " JOIN articles a ON a.id = c.article_id"
-        " WHERE p.actor_a IN (SELECT unnest(?::VARCHAR[]))"
-        " AND p.actor_b IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted({p[0] for p in pairs}), sorted({p[1] for p in pairs})],
-    ).fetchall()
     for row in rows:
-        a, b, status, topic = row[_EXTRA:]
-        if (a, b) in pairs:
-            out[(a, b)].append(_obs(row, status=status, topic=topic))
+        out[(row.actor_a, row.actor_b)].append(
+            _observation(row.seen, status=row.status, topic=row.topic)
+        )
     return out
 
 
@@ -195,22 +128,14 @@ class _Detector:
         self.created: list[str] = []
         self.latest: dict[str, tuple[str, str]] = {}  # subject -> (alert id, state key)
         self.occurrences: dict[tuple[str, str], int] = {}
-        self.alert_rows: list[tuple[Any, ...]] = []
-        self.evidence_rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.alert_rows: list[AlertRow] = []
+        self.evidence_rows: dict[tuple[str, str], EvidenceRow] = {}
 
     def load_alerts(self, subjects: Sequence[str]) -> None:
         """What was already announced about these subjects: latest state, and how often each."""
-        if not subjects:
-            return
-        rows = self.con.execute(
-            "SELECT subject, state_key, count(*), arg_max(id, seq), max(seq) FROM alerts"
-            " WHERE subject IN (SELECT unnest(?::VARCHAR[])) GROUP BY subject, state_key"
-            " ORDER BY max(seq)",
-            [sorted(set(subjects))],
-        ).fetchall()
-        for subject, state_key, n, alert_id, _ in rows:
-            self.occurrences[(subject, state_key)] = int(n)
-            self.latest[subject] = (alert_id, state_key)  # rows come oldest first
+        for row in announced(self.con, subjects):  # oldest first: the last one per subject wins
+            self.occurrences[(row.subject, row.state_key)] = row.times
+            self.latest[row.subject] = (row.latest_id, row.state_key)
 
     def _is_baseline(self, obs: Observation) -> bool:
         if obs.article_id in self.new_ids:
@@ -284,18 +209,18 @@ class _Detector:
         self.latest[subject] = (alert_id, seg.state_key)
         previous, current = _describe(seg)
         self.alert_rows.append(
-            (
-                alert_id,
-                kind,
-                subject,
-                seg.state_key,
-                coalition,
-                actor,
-                actors,
-                json.dumps(previous),
-                json.dumps(current),
-                self.now,
-                self.run_id,
+            AlertRow(
+                id=alert_id,
+                kind=kind,
+                subject=subject,
+                state_key=seg.state_key,
+                coalition=coalition,
+                actor=actor,
+                actors=actors,
+                previous=json.dumps(previous),
+                current=json.dumps(current),
+                created_at=self.now,
+                run_id=self.run_id,
             )
         )
         self._evidence(alert_id, seg.supporters)
@@ -305,85 +230,24 @@ class _Detector:
         for o in observations:
             self.evidence_rows.setdefault(
                 (alert_id, o.article_id),
-                (
-                    alert_id,
-                    o.article_id,
-                    o.claim_id,
-                    None if o.url.startswith("urn:pactwatch:") else o.url,
-                    o.title,
-                    o.published_at,
-                    o.sentence,
-                    o.attributed_to,
-                    o.source,
-                    self.now,
+                EvidenceRow(
+                    alert_id=alert_id,
+                    article_id=o.article_id,
+                    claim_id=o.claim_id,
+                    url=None if o.url.startswith("urn:pactwatch:") else o.url,
+                    title=o.title,
+                    published_at=o.published_at,
+                    sentence=o.sentence,
+                    attributed_to=o.attributed_to,
+                    source=o.source,
+                    added_at=self.now,
                 ),
             )
 
     def flush(self) -> None:
-        if self.alert_rows:
-            top = self.con.execute("SELECT coalesce(max(seq), 0) FROM alerts").fetchone()
-            base = int(top[0]) if top else 0
-            insert_rows(
-                self.con,
-                "alerts",
-                _ALERT_COLUMNS,
-                [(*row, base + i + 1) for i, row in enumerate(self.alert_rows)],
-                on_conflict_ignore=True,
-            )
-        insert_rows(
-            self.con,
-            "alert_evidence",
-            _EVIDENCE_COLUMNS,
-            list(self.evidence_rows.values()),
-            on_conflict_ignore=True,
-        )
-        insert_rows(
-            self.con,
-            "deliveries",
-            _DELIVERY_COLUMNS,
-            [
-                (alert_id, channel, "pending", 0, self.now, self.now)
-                for alert_id in self.created
-                for channel in self.channels
-            ],
-            on_conflict_ignore=True,
-        )
-
-
-_ALERT_COLUMNS = (
-    ("id", "VARCHAR"),
-    ("kind", "VARCHAR"),
-    ("subject", "VARCHAR"),
-    ("state_key", "VARCHAR"),
-    ("coalition", "VARCHAR"),
-    ("actor", "VARCHAR"),
-    ("actors", "VARCHAR[]"),
-    ("previous", "JSON"),
-    ("current", "JSON"),
-    ("created_at", "TIMESTAMPTZ"),
-    ("run_id", "VARCHAR"),
-    ("seq", "BIGINT"),
-)
-_EVIDENCE_COLUMNS = (
-    ("alert_id", "VARCHAR"),
-    ("article_id", "VARCHAR"),
-    ("claim_id", "VARCHAR"),
-    ("url", "VARCHAR"),
-    ("title", "VARCHAR"),
-    ("published_at", "TIMESTAMPTZ"),
-    ("sentence", "VARCHAR"),
-    ("attributed_to", "VARCHAR"),
-    ("source", "VARCHAR"),
-    ("added_at", "TIMESTAMPTZ"),
-)
-_DELIVERY_COLUMNS = (
-    ("alert_id", "VARCHAR"),
-    ("channel", "VARCHAR"),
-    ("status", "VARCHAR"),
-    ("attempts", "INTEGER"),
-    ("next_attempt_at", "TIMESTAMPTZ"),
-    ("created_at", "TIMESTAMPTZ"),
-)
+        insert_alerts(self.con, self.alert_rows)
+        insert_evidence(self.con, list(self.evidence_rows.values()))
+        queue_deliveries(self.con, self.created, self.channels, now=self.now)
 
 
 def _when(obs: Observation | None) -> str | None:
@@ -427,12 +291,7 @@ def detect(
         return []
     opts = options or AlertOptions()
     with transaction(con):
-        if baseline_sources:
-            con.execute(
-                "UPDATE articles SET baseline = true WHERE id IN (SELECT unnest(?::VARCHAR[]))"
-                " AND source IN (SELECT unnest(?::VARCHAR[]))",
-                [ids, sorted(baseline_sources)],
-            )
+        mark_baseline(con, ids, baseline_sources)
         det = _Detector(
             con,
             new_ids=set(ids),
@@ -442,14 +301,16 @@ def detect(
             now=now,
             run_id=run_id,
         )
-        counts, members, pairs = _subjects(con, ids)
+        counts, members, pairs = subjects_of(con, ids)
         det.load_alerts(
             [f"count:{c}" for c in counts]
             + [f"membership:{c}:{a}" for c, a in members]
             + [f"partnership:{a}:{b}" for a, b in pairs]
         )
         # memberships first: a join and the count it implies read in that order
-        for (coalition, actor), history in sorted(_membership_history(con, members).items()):
+        for (coalition, actor), history in sorted(
+            _membership_observations(membership_history(con, members)).items()
+        ):
             det.subject(
                 status_segments(det._keep(history)),
                 subject=f"membership:{coalition}:{actor}",
@@ -460,7 +321,7 @@ def detect(
                 filter_on=[coalition],
                 needs_previous=False,
             )
-        for coalition, history in sorted(_count_history(con, counts).items()):
+        for coalition, history in sorted(_count_observations(count_history(con, counts)).items()):
             det.subject(
                 count_segments(det._keep(history)),
                 subject=f"count:{coalition}",
@@ -471,7 +332,9 @@ def detect(
                 filter_on=[coalition],
                 needs_previous=True,
             )
-        for (a, b), history in sorted(_partnership_history(con, pairs).items()):
+        for (a, b), history in sorted(
+            _partnership_observations(partnership_history(con, pairs)).items()
+        ):
             det.subject(
                 status_segments(det._keep(history)),
                 subject=f"partnership:{a}:{b}",

@@ -19,6 +19,14 @@ from typing import Any
 from pactwatch.alerts.channels.base import Channel, DeliveryError
 from pactwatch.alerts.payload import alert_payload
 from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
+from pactwatch.warehouse.deliveries import (
+    fail_delivery,
+    lease_due,
+    mark_delivered,
+    pending_count,
+    reschedule_delivery,
+    revive_failed,
+)
 
 __all__ = ["DeliveryReport", "backoff", "deliver_pending", "retry_failed"]
 
@@ -97,33 +105,19 @@ def deliver_pending(
         return DeliveryReport(still_pending=_pending_count(path, lock_timeout))
     with open_writer(path, lock_timeout=lock_timeout) as con:
         # Lease what we are about to send: a concurrent deliverer skips leased rows.
-        rows = con.execute(
-            "UPDATE deliveries SET lease_until = ?"
-            " WHERE status = 'pending'"
-            " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
-            " AND (lease_until IS NULL OR lease_until <= ?)"
-            " AND channel IN (SELECT unnest(?::VARCHAR[]))"
-            " RETURNING alert_id, channel, attempts, created_at",
-            [now + lease, due_only, now, now, sorted(by_name)],
-        ).fetchall()
-        rows.sort(key=lambda r: (r[3], r[0], r[1]))
+        leased = lease_due(
+            con, sorted(by_name), now=now, lease_until=now + lease, due_only=due_only
+        )
         payloads: dict[str, dict[str, Any]] = {}
         due: list[_Due] = []
-        orphans: list[tuple[str, str]] = []
-        for alert_id, channel, attempts, _ in rows:
-            if alert_id not in payloads:
+        for row in leased:
+            if row.alert_id not in payloads:
                 try:
-                    payloads[alert_id] = alert_payload(con, alert_id)
-                except KeyError:
-                    orphans.append((alert_id, channel))
+                    payloads[row.alert_id] = alert_payload(con, row.alert_id)
+                except KeyError:  # a delivery whose alert is gone: nothing to send
+                    fail_delivery(con, row.alert_id, row.channel, error="alert not found")
                     continue
-            due.append(_Due(alert_id, channel, int(attempts), payloads[alert_id]))
-        for alert_id, channel in orphans:  # a delivery whose alert is gone: nothing to send
-            con.execute(
-                "UPDATE deliveries SET status = 'failed', last_error = 'alert not found',"
-                " lease_until = NULL WHERE alert_id = ? AND channel = ?",
-                [alert_id, channel],
-            )
+            due.append(_Due(row.alert_id, row.channel, row.attempts, payloads[row.alert_id]))
 
     results: list[tuple[_Due, str | None, bool]] = []  # (row, error, transient)
     for item in due:
@@ -144,50 +138,30 @@ def deliver_pending(
                 attempts = item.attempts + 1
                 if error is None:
                     delivered += 1
-                    con.execute(
-                        "UPDATE deliveries SET status = 'delivered', attempts = ?,"
-                        " delivered_at = ?, last_error = NULL, next_attempt_at = NULL, lease_until = NULL"
-                        " WHERE alert_id = ? AND channel = ? AND status = 'pending'",
-                        [attempts, now, item.alert_id, item.channel],
-                    )
+                    mark_delivered(con, item.alert_id, item.channel, attempts=attempts, at=now)
                     continue
                 errors.append(f"alert {item.alert_id} via {item.channel}: {error}")
                 if not transient or attempts >= max_attempts:
                     failed += 1
-                    con.execute(
-                        "UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?,"
-                        " next_attempt_at = NULL, lease_until = NULL WHERE alert_id = ? AND channel = ?"
-                        " AND status = 'pending'",
-                        [attempts, error, item.alert_id, item.channel],
-                    )
+                    fail_delivery(con, item.alert_id, item.channel, error=error, attempts=attempts)
                 else:
-                    con.execute(
-                        "UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?,"
-                        " lease_until = NULL"
-                        " WHERE alert_id = ? AND channel = ? AND status = 'pending'",
-                        [
-                            attempts,
-                            error,
-                            now + backoff(attempts, rng=rng, base=retry_delay),
-                            item.alert_id,
-                            item.channel,
-                        ],
+                    reschedule_delivery(
+                        con,
+                        item.alert_id,
+                        item.channel,
+                        attempts=attempts,
+                        error=error,
+                        next_attempt_at=now + backoff(attempts, rng=rng, base=retry_delay),
                     )
-        remaining = con.execute(
-            "SELECT count(*) FROM deliveries WHERE status = 'pending'"
-        ).fetchone()
+        remaining = pending_count(con)
     return DeliveryReport(
-        delivered=delivered,
-        failed=failed,
-        still_pending=int(remaining[0]) if remaining else 0,
-        errors=errors,
+        delivered=delivered, failed=failed, still_pending=remaining, errors=errors
     )
 
 
 def _pending_count(path: str | Path, lock_timeout: float) -> int:
     with open_writer(path, lock_timeout=lock_timeout) as con:
-        row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()
-    return int(row[0]) if row else 0
+        return pending_count(con)
 
 
 def retry_failed(
@@ -199,13 +173,4 @@ def retry_failed(
 ) -> int:
     """Put failed deliveries back to pending (attempts reset), e.g. after fixing a channel."""
     with open_writer(path, lock_timeout=lock_timeout) as con:
-        query = (
-            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?"
-            " WHERE status = 'failed'"
-        )
-        params: list[Any] = [now]
-        if channel is not None:
-            query += " AND channel = ?"
-            params.append(channel)
-        count = con.execute(query + " RETURNING alert_id", params).fetchall()
-    return len(count)
+        return revive_failed(con, now=now, channel=channel)

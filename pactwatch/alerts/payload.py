@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 
 from pactwatch.alerts.channels.render import headline
-from pactwatch.parsers.model import iso_utc
+from pactwatch.clock import iso_utc
 
 __all__ = ["alert_payload", "list_alerts", "render_line"]
 

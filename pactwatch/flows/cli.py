@@ -14,9 +14,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from pactwatch.clock import iso_utc, now_utc
 from pactwatch.errors import PactwatchError, UsageError
 
 from .config import Config, load_config
@@ -37,10 +39,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _emit_json(obj: Any, out: TextIO) -> None:
-    from .ingest import json_default
+def _json_default(value: Any) -> Any:
+    return iso_utc(value) if isinstance(value, datetime) else str(value)
 
-    out.write(json.dumps(obj, ensure_ascii=False, default=json_default) + "\n")
+
+def _emit_json(obj: Any, out: TextIO) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
 
 
 # --- commands ---------------------------------------------------------------
@@ -208,8 +212,6 @@ def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     if args.retry_failed:
         from pactwatch.alerts.outbox import retry_failed
 
-        from .ingest import now_utc
-
         revived = retry_failed(cfg.warehouse_path, now=now_utc(), lock_timeout=cfg.lock_timeout)
         say("info", f"{revived} failed deliver{'y' if revived == 1 else 'ies'} back to pending")
     report = deliver(cfg, due_only=False)  # "now": a retry backoff does not hold it back
@@ -224,10 +226,9 @@ def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
-    from pactwatch.alerts.record import reextract_all
     from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
 
-    from .ingest import now_utc
+    from .record import reextract_all
     from .runtime import alert_options, deliver, gazetteer_for
 
     gaz = gazetteer_for(cfg)

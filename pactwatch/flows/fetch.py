@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from pactwatch.clock import now_utc
 from pactwatch.errors import InputError, PactwatchError
 
 __all__ = [
@@ -102,7 +103,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    delta = (when - (now or datetime.now(UTC))).total_seconds()
+    delta = (when - (now or now_utc())).total_seconds()
     return max(0.0, delta)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pactwatch.errors import InputError, PactwatchError
 from pactwatch.parsers.claims import extract_claims
@@ -380,16 +380,3 @@ def extract_documents(
             claims = []
         out.append((article, claims))
     return out, problems
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def json_default(value: Any) -> Any:
-    """json.dumps default for dates and paths in CLI output."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return str(value)

@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from pactwatch.alerts.outbox import DeliveryReport
-from pactwatch.alerts.record import record_and_detect
+from pactwatch.clock import now_utc
 from pactwatch.errors import PactwatchError
 from pactwatch.parsers.claims import EXTRACTOR_VERSION
 from pactwatch.warehouse import store
@@ -36,7 +36,8 @@ from pactwatch.warehouse.db import open_writer
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
 from .fetch import FetchError
-from .ingest import FetchRow, Harvest, collect_source, extract_documents, now_utc
+from .ingest import FetchRow, Harvest, collect_source, extract_documents
+from .record import record_and_detect
 from .runtime import alert_options, deliver, gazetteer_for, make_fetcher, select_sources
 
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from pactwatch.alerts.options import AlertOptions
 from pactwatch.alerts.outbox import DeliveryReport, deliver_pending
+from pactwatch.clock import now_utc
 from pactwatch.parsers.gazetteer import Gazetteer
 
 from .channels import build_channels
 from .config import Config, SourceConfig
 from .fetch import Fetcher, shared_host_gate
-from .ingest import now_utc
 
 
 def deliver(cfg: Config, *, due_only: bool = True) -> DeliveryReport:

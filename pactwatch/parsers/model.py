@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
+
+from pactwatch.clock import iso_utc
 
 ClaimKind = Literal["member_count", "joined", "left", "partnership", "partnership_ended"]
 Modality = Literal["asserted", "hedged", "negated"]
@@ -24,15 +26,6 @@ CLAIM_KINDS: tuple[ClaimKind, ...] = (
 MODALITIES: tuple[Modality, ...] = ("asserted", "hedged", "negated")
 
 _WS = re.compile(r"\s+")
-
-
-def iso_utc(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a trailing Z, or None."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def content_hash(text: str) -> str:

@@ -12,7 +12,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +21,7 @@ import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
 
+from pactwatch.clock import now_utc
 from pactwatch.parsers.dates import parse_datetime
 from pactwatch.parsers.markup import decode_html, normalise_space
 from pactwatch.parsers.model import Article
@@ -309,7 +310,7 @@ def _first_date(values: list[str]) -> datetime | None:
 
 def _parse_datetime(value: str) -> datetime | None:
     moment = parse_datetime(value)
-    if moment is None or not 1990 <= moment.year <= datetime.now(UTC).year + 1:
+    if moment is None or not 1990 <= moment.year <= now_utc().year + 1:
         return None
     return moment
 

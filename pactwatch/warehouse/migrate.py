@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 
 import duckdb
+
+from pactwatch.clock import now_utc
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -60,7 +61,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [migration.version, migration.name, datetime.now(UTC)],
+                [migration.version, migration.name, now_utc()],
             )
             con.execute("COMMIT")
         except BaseException:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from pactwatch.clock import iso_utc
 from pactwatch.errors import PactwatchError, UsageError
 from pactwatch.warehouse.db import DEFAULT_READ_LOCK_TIMEOUT, open_reader
 
@@ -76,11 +77,9 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-            return value.replace(tzinfo=None).isoformat() + "Z"
-        return value.isoformat()
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return iso_utc(value)
+    # Zone-less values (a date, a time of day, a TIMESTAMP without zone) are written as they are.
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dt.timedelta):

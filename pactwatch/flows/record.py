@@ -1,5 +1,8 @@
 """Store a batch and detect what it changed, in one transaction.
 
+This is orchestration, not alerting: it joins the warehouse's writes and
+`pactwatch.alerts.detect` in one transaction, as plain functions (no Prefect),
+so the pipeline, `pactwatch reextract`, tests and benchmarks share them.
 Claims, alerts, evidence and outbox rows commit together: a process that dies
 afterwards loses nothing (the outbox still holds the deliveries), and one that
 dies before commit leaves no half-recorded state.
@@ -17,13 +20,9 @@ import duckdb
 from pactwatch.alerts.detect import detect
 from pactwatch.alerts.options import AlertOptions
 from pactwatch.parsers.model import Article, Claim
+from pactwatch.warehouse.articles import StoreResult, articles_for_reextract, store_articles
+from pactwatch.warehouse.claims import replace_claims
 from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
-from pactwatch.warehouse.store import (
-    StoreResult,
-    articles_for_reextract,
-    replace_claims,
-    store_articles,
-)
 
 __all__ = [
     "RecordResult",

@@ -1,0 +1,68 @@
+"""The `actors` and `actor_aliases` tables: the gazetteer, configured actors, and
+organisations that stored claims name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import duckdb
+
+from pactwatch.parsers.model import Actor
+from pactwatch.warehouse.batch import columns_of, insert_rows
+from pactwatch.warehouse.db import transaction
+
+__all__ = ["add_organisations", "upsert_actors"]
+
+
+class _ActorRow(NamedTuple):
+    id: str
+    kind: str
+    name: str
+    stands_for: str | None
+
+
+class _AliasRow(NamedTuple):
+    alias: str
+    actor_id: str
+
+
+_ACTOR_COLUMNS = columns_of(_ActorRow._fields)
+_ALIAS_COLUMNS = columns_of(_AliasRow._fields)
+
+
+def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> int:
+    """Insert or update gazetteer actors and their aliases. Returns how many actors."""
+    rows = {a.id: a for a in actors}
+    if not rows:
+        return 0
+    ids = list(rows)
+    aliases = dict.fromkeys(_AliasRow(alias, a.id) for a in rows.values() for alias in a.aliases)
+    with transaction(con):
+        con.execute(
+            "DELETE FROM actor_aliases WHERE actor_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        )
+        con.execute("DELETE FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+        insert_rows(
+            con,
+            "actors",
+            _ACTOR_COLUMNS,
+            [_ActorRow(a.id, a.kind, a.name, a.stands_for) for a in rows.values()],
+        )
+        insert_rows(con, "actor_aliases", _ALIAS_COLUMNS, list(aliases))
+    return len(rows)
+
+
+def add_organisations(con: duckdb.DuckDBPyConnection, actors: Sequence[Actor]) -> None:
+    """Organisations outside the gazetteer that stored claims name (`pactwatch.parsers.organisations`)
+    join `actors`; an id already there (a gazetteer or configured actor) is left alone."""
+    if not actors:
+        return
+    ids = list(dict.fromkeys(a.id for a in actors))
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT id FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchall()
+    }
+    upsert_actors(con, [a for a in actors if a.id not in present])

@@ -1,0 +1,144 @@
+"""The `alerts` and `alert_evidence` tables, and the outbox rows a new alert gets.
+
+Writes are idempotent (`ON CONFLICT DO NOTHING`): alert ids are derived from
+what they announce, so writing the same alert twice leaves one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+import duckdb
+
+from pactwatch.warehouse.batch import columns_of, insert_rows
+
+__all__ = [
+    "AlertRow",
+    "Announced",
+    "EvidenceRow",
+    "announced",
+    "insert_alerts",
+    "insert_evidence",
+    "queue_deliveries",
+]
+
+
+class AlertRow(NamedTuple):
+    """One row of `alerts` before it is numbered (`seq` is given on insert)."""
+
+    id: str
+    kind: str
+    subject: str
+    state_key: str
+    coalition: str | None
+    actor: str | None
+    actors: list[str] | None
+    previous: str  # JSON
+    current: str  # JSON
+    created_at: datetime
+    run_id: str | None
+
+
+class EvidenceRow(NamedTuple):
+    """One row of `alert_evidence`: an article that reports the alert's change."""
+
+    alert_id: str
+    article_id: str
+    claim_id: str
+    url: str | None
+    title: str | None
+    published_at: datetime | None
+    sentence: str
+    attributed_to: str | None
+    source: str
+    added_at: datetime
+
+
+class _DeliveryRow(NamedTuple):
+    alert_id: str
+    channel: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    created_at: datetime
+
+
+class Announced(NamedTuple):
+    """How often a subject's state was announced, and the latest alert that did."""
+
+    subject: str
+    state_key: str
+    times: int
+    latest_id: str
+
+
+_ALERT_COLUMNS = (
+    *columns_of(
+        AlertRow._fields,
+        {
+            "actors": "VARCHAR[]",
+            "previous": "JSON",
+            "current": "JSON",
+            "created_at": "TIMESTAMPTZ",
+        },
+    ),
+    ("seq", "BIGINT"),
+)
+_EVIDENCE_COLUMNS = columns_of(
+    EvidenceRow._fields, {"published_at": "TIMESTAMPTZ", "added_at": "TIMESTAMPTZ"}
+)
+_DELIVERY_COLUMNS = columns_of(
+    _DeliveryRow._fields,
+    {"attempts": "INTEGER", "next_attempt_at": "TIMESTAMPTZ", "created_at": "TIMESTAMPTZ"},
+)
+
+
+def announced(con: duckdb.DuckDBPyConnection, subjects: Sequence[str]) -> list[Announced]:
+    """What was already announced about `subjects`, one row per (subject, state), oldest first."""
+    if not subjects:
+        return []
+    rows = con.execute(
+        "SELECT subject, state_key, count(*), arg_max(id, seq) FROM alerts"
+        " WHERE subject IN (SELECT unnest(?::VARCHAR[])) GROUP BY subject, state_key"
+        " ORDER BY max(seq)",
+        [sorted(set(subjects))],
+    ).fetchall()
+    return [Announced(str(s), str(k), int(n), str(i)) for s, k, n, i in rows]
+
+
+def insert_alerts(con: duckdb.DuckDBPyConnection, rows: Sequence[AlertRow]) -> None:
+    """Append alerts in order, numbered after every alert already stored."""
+    if not rows:
+        return
+    top = con.execute("SELECT coalesce(max(seq), 0) FROM alerts").fetchone()
+    base = int(top[0]) if top else 0
+    insert_rows(
+        con,
+        "alerts",
+        _ALERT_COLUMNS,
+        [(*row, base + i + 1) for i, row in enumerate(rows)],
+        on_conflict_ignore=True,
+    )
+
+
+def insert_evidence(con: duckdb.DuckDBPyConnection, rows: Sequence[EvidenceRow]) -> None:
+    insert_rows(con, "alert_evidence", _EVIDENCE_COLUMNS, rows, on_conflict_ignore=True)
+
+
+def queue_deliveries(
+    con: duckdb.DuckDBPyConnection,
+    alert_ids: Sequence[str],
+    channels: Sequence[str],
+    *,
+    now: datetime,
+) -> None:
+    """One pending delivery per alert and channel, due now."""
+    insert_rows(
+        con,
+        "deliveries",
+        _DELIVERY_COLUMNS,
+        [_DeliveryRow(a, c, "pending", 0, now, now) for a in alert_ids for c in channels],
+        on_conflict_ignore=True,
+    )

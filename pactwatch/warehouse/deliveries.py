@@ -1,0 +1,117 @@
+"""The `deliveries` table (the outbox): one row per alert and channel, with attempts,
+last error, next attempt time and a lease that keeps two deliverers apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import duckdb
+
+__all__ = [
+    "DueDelivery",
+    "fail_delivery",
+    "lease_due",
+    "mark_delivered",
+    "pending_count",
+    "reschedule_delivery",
+    "revive_failed",
+]
+
+# Every state change below applies only to a row still pending: a row another
+# deliverer finished in the meantime keeps its outcome.
+_PENDING_ROW = "WHERE alert_id = ? AND channel = ? AND status = 'pending'"
+
+
+class DueDelivery(NamedTuple):
+    alert_id: str
+    channel: str
+    attempts: int
+    created_at: datetime
+
+
+def lease_due(
+    con: duckdb.DuckDBPyConnection,
+    channels: Sequence[str],
+    *,
+    now: datetime,
+    lease_until: datetime,
+    due_only: bool,
+) -> list[DueDelivery]:
+    """Lease the pending deliveries of `channels` that nobody holds (due ones only, with
+    `due_only`) until `lease_until`; oldest alert first. A concurrent call skips them."""
+    rows = con.execute(
+        "UPDATE deliveries SET lease_until = ?"
+        " WHERE status = 'pending'"
+        " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
+        " AND (lease_until IS NULL OR lease_until <= ?)"
+        " AND channel IN (SELECT unnest(?::VARCHAR[]))"
+        " RETURNING alert_id, channel, attempts, created_at",
+        [lease_until, due_only, now, now, sorted(channels)],
+    ).fetchall()
+    due = [DueDelivery(str(a), str(c), int(n), at) for a, c, n, at in rows]
+    return sorted(due, key=lambda d: (d.created_at, d.alert_id, d.channel))
+
+
+def mark_delivered(
+    con: duckdb.DuckDBPyConnection, alert_id: str, channel: str, *, attempts: int, at: datetime
+) -> None:
+    con.execute(
+        "UPDATE deliveries SET status = 'delivered', attempts = ?, delivered_at = ?,"
+        " last_error = NULL, next_attempt_at = NULL, lease_until = NULL " + _PENDING_ROW,
+        [attempts, at, alert_id, channel],
+    )
+
+
+def fail_delivery(
+    con: duckdb.DuckDBPyConnection,
+    alert_id: str,
+    channel: str,
+    *,
+    error: str,
+    attempts: int | None = None,
+) -> None:
+    """Give up on a delivery for good; `attempts` None leaves the count as it is."""
+    con.execute(
+        "UPDATE deliveries SET status = 'failed', attempts = coalesce(?, attempts),"
+        " last_error = ?, next_attempt_at = NULL, lease_until = NULL " + _PENDING_ROW,
+        [attempts, error, alert_id, channel],
+    )
+
+
+def reschedule_delivery(
+    con: duckdb.DuckDBPyConnection,
+    alert_id: str,
+    channel: str,
+    *,
+    attempts: int,
+    error: str,
+    next_attempt_at: datetime,
+) -> None:
+    con.execute(
+        "UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?,"
+        " lease_until = NULL " + _PENDING_ROW,
+        [attempts, error, next_attempt_at, alert_id, channel],
+    )
+
+
+def pending_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Every pending delivery, due or not."""
+    row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def revive_failed(
+    con: duckdb.DuckDBPyConnection, *, now: datetime, channel: str | None = None
+) -> int:
+    """Put failed deliveries back to pending with attempts reset. Returns how many."""
+    query = (
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?"
+        " WHERE status = 'failed'"
+    )
+    params: list[Any] = [now]
+    if channel is not None:
+        query += " AND channel = ?"
+        params.append(channel)
+    return len(con.execute(query + " RETURNING alert_id", params).fetchall())
