@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test check lint types layers eval bench clean
+.PHONY: install demo test test-fast check lint types layers eval bench clean
 
 install: $(STAMP)
 
@@ -19,6 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Unit tests only (no shared corpora, no Prefect server, no subprocess runs): under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not corpus and not integration"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -103,7 +103,7 @@ def test_sql_while_another_process_writes_is_exit_3(tmp_path: Path) -> None:
         result = run_cli("sql", "select 1", cwd=tmp_path)
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()  # reaps the process and closes its stdout pipe
     assert result.returncode == 3, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("pactwatch: error: ")

@@ -238,18 +238,6 @@ def test_host_gate_limits_concurrency() -> None:
     assert peak == 2
 
 
-def test_fetch_many_keeps_order_and_returns_errors(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/one").respond_with_data("1")
-    httpserver.expect_request("/two").respond_with_data("", status=404)
-    httpserver.expect_request("/three").respond_with_data("3")
-    urls = [httpserver.url_for(p) for p in ("/one", "/two", "/three")]
-    with Fetcher() as fetcher:
-        results = fetcher.fetch_many(urls, max_workers=3)
-    assert isinstance(results[0], FetchResult) and results[0].content == b"1"
-    assert isinstance(results[1], FetchError) and results[1].status == 404
-    assert isinstance(results[2], FetchResult) and results[2].content == b"3"
-
-
 def test_read_path_file_and_folder(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "feed.rss").write_bytes(FEED)

@@ -22,7 +22,7 @@ def test_public_surface_is_what_all_says() -> None:
     # As httpx's test_exported_members: every public name is listed, every listed name exists,
     # and each comes from pactwatch itself rather than a re-exported dependency.
     public = {name for name in dir(pactwatch) if not name.startswith("_")}
-    public -= {"annotations", *GENERIC, "errors", "PackageNotFoundError", "version"}
+    public -= {"annotations", *GENERIC, "clock", "errors", "PackageNotFoundError", "version"}
     assert public == set(pactwatch.__all__) - {"__version__"}
     for name in pactwatch.__all__:
         obj = getattr(pactwatch, name)

@@ -31,6 +31,7 @@ def test_a_run_left_running_for_hours_is_marked_interrupted(tmp_path: Path) -> N
     assert statuses(db) == {"killed": "interrupted", "recent": "running", "next": "running"}
 
 
+@pytest.mark.integration
 def test_an_exception_mid_run_is_recorded_as_crashed(
     tmp_path: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -343,7 +343,7 @@ def test_lock_held_by_another_process_is_warehouse_unavailable(tmp_path: Path) -
             run_sql(db, "SELECT 1", lock_timeout=0.2)
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()
 
 
 def test_writer_waits_for_a_short_lock(tmp_path: Path) -> None:
@@ -358,7 +358,7 @@ def test_writer_waits_for_a_short_lock(tmp_path: Path) -> None:
         assert time.monotonic() - started < 20
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()
 
 
 def test_views_break_same_article_ties_by_position_in_text(tmp_path: Path) -> None:

@@ -101,62 +101,36 @@ def _read_input(target: str, cfg: Config) -> tuple[bytes, str | None, str]:
     return path.read_bytes(), None, path.resolve().as_uri()
 
 
-def _guess_kind(data: bytes, content_type: str | None, target: str) -> str:
-    ctype = (content_type or "").lower()
-    head = data[:2048].lstrip().lower()
-    if any(t in ctype for t in ("rss", "atom", "feed+json")) or target.endswith(
-        (".xml", ".rss", ".atom")
-    ):
-        return "feed"
-    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) or (
-        head.startswith(b"{") and b"jsonfeed.org" in head
-    ):
-        return "feed"
-    if "html" in ctype or target.endswith((".html", ".htm")) or b"<html" in head:
-        return "html"
-    return "text"
-
-
 def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.parsers.feeds import parse_feed
     from pactwatch.parsers.model import article_json
+    from pactwatch.parsers.sniff import sniff_kind
 
-    from .ingest import Document, extract_documents, feed_problem, page_document
-    from .runtime import gazetteer_for
+    from .ingest import DocKind, Document, Harvest, extract_documents, follow_feed
+    from .runtime import gazetteer_for, make_fetcher
 
     data, ctype, url = _read_input(args.target, cfg)
-    kind = args.kind or _guess_kind(data, ctype, args.target)
+    kind = args.kind or sniff_kind(data, content_type=ctype, name=args.target)
     gaz = gazetteer_for(cfg)
-    docs: list[Document] = []
-    problems: list[str] = []
     if kind == "feed":
         parsed = parse_feed(data, content_type=ctype, url=url)
-        problem = feed_problem(parsed)
-        if problem:
-            problems.append(f"feed is not well-formed: {problem}")
-        if args.follow:
-            from .fetch import FetchError
-            from .runtime import make_fetcher
-
-            with make_fetcher(cfg) as fetcher:
-                for item in parsed.items:
-                    if not item.link:
-                        docs.append(Document(url=url, kind="item", item=item))
-                        continue
-                    try:
-                        docs.append(page_document(fetcher.fetch(item.link), item))
-                    except FetchError as exc:
-                        # The item's own teaser still says something: keep it.
-                        problems.append(str(exc))  # names the (redacted) URL
-                        docs.append(Document(url=item.link, kind="item", item=item))
-        else:
-            docs = [Document(url=i.link or url, kind="item", item=i) for i in parsed.items]
-    else:
-        docs = [
-            Document(
-                url=url, kind="html" if kind == "html" else "text", data=data, content_type=ctype
+        harvest = Harvest(source=url)
+        with contextlib.ExitStack() as stack:
+            fetcher = stack.enter_context(make_fetcher(cfg)) if args.follow else None
+            follow_feed(
+                parsed,
+                feed_url=url,
+                harvest=harvest,
+                fetcher=fetcher,
+                follow=args.follow,
+                max_links=len(parsed.items),  # no later run to leave links for
+                keep_unfetched=True,
             )
-        ]
+        docs, problems = harvest.documents, harvest.problems
+    else:
+        doc_kind: DocKind = "html" if kind == "html" else "text"
+        docs = [Document(url=url, kind=doc_kind, data=data, content_type=ctype)]
+        problems = []
     results, more = extract_documents(docs, gazetteer=gaz)
     problems.extend(more)
     for problem in problems:

@@ -19,6 +19,8 @@ from typing import Any
 
 from pactwatch.errors import ConfigError
 
+from .fetch import DEFAULT_USER_AGENT
+
 DEFAULT_FILE = "pactwatch.toml"
 ENV_PREFIX = "PACTWATCH_"
 
@@ -33,7 +35,7 @@ _FETCH: dict[str, tuple[type, Any]] = {
     "timeout_read": (float, 20.0),
     "max_bytes": (int, 10_000_000),
     "max_redirects": (int, 5),
-    "user_agent": (str, "pactwatch/0.1 (+https://github.com/pactwatch/pactwatch)"),
+    "user_agent": (str, DEFAULT_USER_AGENT),
     "per_host_concurrency": (int, 2),
     "per_host_delay": (float, 0.0),
     "follow_links": (bool, True),

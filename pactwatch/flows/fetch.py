@@ -9,21 +9,20 @@ from __future__ import annotations
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from pactwatch.clock import now_utc
 from pactwatch.errors import InputError, PactwatchError
+from pactwatch.parsers.sniff import KIND_BY_SUFFIX, DocumentKind, sniff_kind
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -38,7 +37,7 @@ __all__ = [
     "shared_host_gate",
 ]
 
-DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch)"
+DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch/pactwatch)"
 _CHUNK = 64 * 1024
 
 
@@ -208,21 +207,7 @@ class Fetcher:
     ) -> FetchResult:
         """GET `url`, conditionally when validators are given. Raises FetchError."""
         safe = redact_url(url)
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe) from None
-        if parts.scheme.lower() not in ("http", "https"):
-            raise FetchError(
-                f"{safe}: only http and https URLs can be fetched", transient=False, url=safe
-            )
-        try:
-            host = (parts.hostname or "").lower()
-            parts.port  # noqa: B018 - raises ValueError on a port out of range
-        except ValueError:
-            host = ""
-        if not host:
-            raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe)
+        host = _host_of(url, safe)
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -234,37 +219,8 @@ class Fetcher:
                 return self._get(url, headers=headers, safe=safe, started=started)
             except FetchError:
                 raise
-            except httpx.TooManyRedirects:
-                raise FetchError(f"{safe}: too many redirects", transient=False, url=safe) from None
-            except httpx.UnsupportedProtocol:
-                raise FetchError(
-                    f"{safe}: redirected to a URL that is not http or https",
-                    transient=False,
-                    url=safe,
-                ) from None
-            except httpx.TimeoutException as exc:
-                raise FetchError(
-                    f"{safe}: timed out ({_kind(exc)})", transient=True, url=safe
-                ) from None
-            except httpx.DecodingError:
-                raise FetchError(
-                    f"{safe}: response body could not be decoded", transient=False, url=safe
-                ) from None
-            except httpx.TransportError as exc:
-                if _caused_by(exc, ssl.SSLCertVerificationError):
-                    # A bad certificate does not heal on retry within a run.
-                    raise FetchError(
-                        f"{safe}: TLS certificate verification failed", transient=False, url=safe
-                    ) from None
-                raise FetchError(
-                    f"{safe}: connection failed ({_kind(exc)})", transient=True, url=safe
-                ) from None
-            except httpx.InvalidURL:
-                raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe) from None
-            except httpx.HTTPError as exc:
-                raise FetchError(
-                    f"{safe}: HTTP error ({_kind(exc)})", transient=False, url=safe
-                ) from None
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise _translate(exc, safe) from None
 
     def _get(self, url: str, *, headers: dict[str, str], safe: str, started: float) -> FetchResult:
         with self._client.stream("GET", url, headers=headers) as response:
@@ -310,27 +266,49 @@ class Fetcher:
             elapsed=time.monotonic() - started,
         )
 
-    def fetch_many(
-        self,
-        urls: Sequence[str],
-        *,
-        max_workers: int = 8,
-        validators: dict[str, tuple[str | None, str | None]] | None = None,
-    ) -> list[FetchResult | FetchError]:
-        """Fetch several URLs from a thread pool; results in input order, errors as values."""
-        known = validators or {}
 
-        def one(url: str) -> FetchResult | FetchError:
-            etag, modified = known.get(url, (None, None))
-            try:
-                return self.fetch(url, etag=etag, last_modified=modified)
-            except FetchError as exc:
-                return exc
+def _host_of(url: str, safe: str) -> str:
+    """The lower-case host of an http(s) URL; FetchError (terminal) for anything else."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError(
+            f"{safe}: only http and https URLs can be fetched", transient=False, url=safe
+        )
+    try:
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        host = ""
+    if not host:
+        raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe)
+    return host
 
-        if not urls:
-            return []
-        with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(urls)))) as pool:
-            return list(pool.map(one, urls))
+
+def _translate(exc: httpx.HTTPError | httpx.InvalidURL, safe: str) -> FetchError:
+    """httpx's error as ours, marked transient or terminal: the one seam between the two."""
+    if isinstance(exc, httpx.TooManyRedirects):
+        return FetchError(f"{safe}: too many redirects", transient=False, url=safe)
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return FetchError(
+            f"{safe}: redirected to a URL that is not http or https", transient=False, url=safe
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchError(f"{safe}: timed out ({_kind(exc)})", transient=True, url=safe)
+    if isinstance(exc, httpx.DecodingError):
+        return FetchError(f"{safe}: response body could not be decoded", transient=False, url=safe)
+    if isinstance(exc, httpx.TransportError):
+        if _caused_by(exc, ssl.SSLCertVerificationError):
+            # A bad certificate does not heal on retry within a run.
+            return FetchError(
+                f"{safe}: TLS certificate verification failed", transient=False, url=safe
+            )
+        return FetchError(f"{safe}: connection failed ({_kind(exc)})", transient=True, url=safe)
+    if isinstance(exc, httpx.InvalidURL):
+        return FetchError(f"{safe}: not a valid URL", transient=False, url=safe)
+    return FetchError(f"{safe}: HTTP error ({_kind(exc)})", transient=False, url=safe)
 
 
 def _encoded(response: httpx.Response) -> bool:
@@ -372,20 +350,6 @@ def _status_error(response: httpx.Response, safe: str) -> FetchError:
 
 # -- local sources --------------------------------------------------------------------
 
-DocumentKind = Literal["feed", "html", "text"]
-
-_KINDS: dict[str, DocumentKind] = {
-    ".xml": "feed",
-    ".rss": "feed",
-    ".atom": "feed",
-    ".rdf": "feed",
-    ".json": "feed",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".txt": "text",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class LocalDocument:
@@ -409,24 +373,15 @@ def read_path(path: Path) -> list[LocalDocument]:
             files: Iterable[Path] = sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix.lower() in _KINDS
+                if p.suffix.lower() in KIND_BY_SUFFIX
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            return [LocalDocument(p, _KINDS[p.suffix.lower()], p.read_bytes()) for p in files]
+            return [
+                LocalDocument(p, KIND_BY_SUFFIX[p.suffix.lower()], p.read_bytes()) for p in files
+            ]
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
-    kind = _KINDS.get(path.suffix.lower()) or _sniff(data)
+    kind = sniff_kind(data, name=path.name)
     return [LocalDocument(path, kind, data)]
-
-
-def _sniff(data: bytes) -> DocumentKind:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"{"):
-        return "feed"
-    if head.startswith(b"<"):
-        if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
-            return "feed"
-        return "html"
-    return "text"

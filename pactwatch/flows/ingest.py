@@ -106,7 +106,7 @@ def feed_problem(parsed: ParsedFeed) -> str | None:
     return parsed.problem
 
 
-def _feed_items(
+def follow_feed(
     parsed: ParsedFeed,
     *,
     feed_url: str,
@@ -114,14 +114,17 @@ def _feed_items(
     fetcher: Fetcher | None,
     follow: bool,
     max_links: int,
-    known_urls: Collection[str],
+    known_urls: Collection[str] = (),
     last_fetched: Mapping[str, datetime] | None = None,
+    keep_unfetched: bool = False,
 ) -> bool:
     """Turn feed items into documents, following links to pages we have not stored yet.
 
     Returns False when some new item was left for a later run (over `max_links`,
     or its page could not be fetched): the feed must then be read again in full
-    next time, not answered with a 304 that would hide those items.
+    next time, not answered with a 304 that would hide those items. With
+    `keep_unfetched` (`pactwatch extract`, which has no later run), an item whose
+    page could not be fetched is kept with its own content instead.
     """
     problem = feed_problem(parsed)
     if problem:
@@ -151,6 +154,8 @@ def _feed_items(
                 harvest.fetches.append(_error_row(item.link, exc))
                 harvest.problems.append(str(exc))  # names the (redacted) URL
                 complete = complete and not exc.transient
+                if keep_unfetched:  # the item's own teaser still says something
+                    harvest.documents.append(Document(url=item.link, kind="item", item=item))
                 continue
             harvest.fetches.append(_row(result))
             harvest.documents.append(page_document(result, item))
@@ -183,7 +188,7 @@ def _read_feed(
     Last-Modified, or a local file's digest), so the next run reads the feed in
     full instead of being answered "not modified" and never seeing those items.
     """
-    complete = _feed_items(
+    complete = follow_feed(
         parsed,
         feed_url=feed_url,
         harvest=harvest,

@@ -53,7 +53,9 @@ _ALIASES = {"fourty": "forty", "ninty": "ninety", "ninteen": "nineteen"}
 _WORDS_LIMIT = 10**9
 
 
-def _cardinal_words(tokens: list[str]) -> int | None:
+# A small grammar written as one state machine: every branch is a transition on
+# the previous token's class, and split up it would be harder to check as a whole.
+def _cardinal_words(tokens: list[str]) -> int | None:  # noqa: C901
     """Value of a sequence of cardinal number words, or None when it is not one.
 
     Accepts "one hundred and twenty-three", "two dozen", "a dozen", "a hundred",
