@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+from pactwatch.parsers.claims import extract_claims
 from pactwatch.parsers.gazetteer import Gazetteer
 from pactwatch.parsers.model import Claim
 from pactwatch.parsers.organisations import actors_in_claims, find_organisations, org_slug
@@ -30,10 +30,6 @@ def joins(text: str, title: str | None = None) -> list[tuple[object, ...]]:
 
 def pairs(text: str, kind: str = "partnership") -> list[tuple[frozenset[str], str]]:
     return [(frozenset(c.actors or ()), c.modality) for c in kinds(text, kind)]
-
-
-def test_version_is_a_string() -> None:
-    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
 
 
 # ---- sentences ---------------------------------------------------------------

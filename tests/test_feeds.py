@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactwatch.parsers.feeds import parse_feed
+from pactwatch.parsers.model import ParsedFeed
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -116,13 +117,24 @@ def test_bytes_naming_a_local_file_are_not_opened(tmp_path: object) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
 def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
-    parse_feed(data, content_type="text/xml; charset=utf-8")
+    parsed = parse_feed(data, content_type="text/xml; charset=utf-8")
+    _assert_well_formed_result(parsed)
+
+
+def _assert_well_formed_result(parsed: ParsedFeed) -> None:
+    # Bad input is data: a problem is reported as bozo with a message, and every item
+    # that did come out has aware dates (or none).
+    assert not parsed.problem or parsed.bozo
+    for item in parsed.items:
+        for moment in (item.published_at, item.updated_at):
+            assert moment is None or moment.utcoffset() is not None
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, len(RSS)), st.binary(max_size=20))
 def test_never_raises_on_mangled_feeds(cut: int, junk: bytes) -> None:
-    parse_feed(RSS[:cut] + junk + RSS[cut:], url="https://news.example.org/feed")
+    parsed = parse_feed(RSS[:cut] + junk + RSS[cut:], url="https://news.example.org/feed")
+    _assert_well_formed_result(parsed)
 
 
 def test_local_feed_resolves_links_against_its_file_url() -> None:

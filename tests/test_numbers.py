@@ -56,11 +56,14 @@ def test_ordinal_words_found_in_running_text(n: int) -> None:
 @settings(max_examples=300)
 @given(st.text())
 def test_never_raises_on_arbitrary_text(text: str) -> None:
-    parse_int(text)
-    parse_ordinal(text)
+    value = parse_int(text)
+    assert value is None or value >= 0
+    ordinal = parse_ordinal(text)
+    assert ordinal is None or ordinal >= 1
     parse_quantity(text)
-    find_quantities(text)
-    find_ordinals(text)
+    # Every match points into the text it was found in.
+    for match in [*find_quantities(text), *find_ordinals(text)]:
+        assert 0 <= match.start < match.end <= len(text)
 
 
 _SOUP_TEXT = """
