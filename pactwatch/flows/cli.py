@@ -131,7 +131,8 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
         if problem:
             problems.append(f"feed is not well-formed: {problem}")
         if args.follow:
-            from .fetch import FetchError
+            from pactwatch.errors import FetchError
+
             from .runtime import make_fetcher
 
             with make_fetcher(cfg) as fetcher:

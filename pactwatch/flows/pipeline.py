@@ -28,14 +28,13 @@ from prefect.tasks import Task
 
 from pactwatch.alerts.outbox import DeliveryReport
 from pactwatch.alerts.record import record_and_detect
-from pactwatch.errors import PactwatchError
+from pactwatch.errors import FetchError, PactwatchError, is_transient
 from pactwatch.parsers.claims import EXTRACTOR_VERSION
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer
 
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
-from .fetch import FetchError
 from .ingest import FetchRow, Harvest, collect_source, extract_documents, now_utc
 from .runtime import alert_options, deliver, gazetteer_for, make_fetcher, select_sources
 
@@ -96,14 +95,14 @@ class RunSummary:
 
 
 def _transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry only what may heal by itself: timeouts, 429, 5xx (see FetchError.transient)."""
+    """Retry only what may heal by itself: timeouts, 429, 5xx (`TransientFetchError`)."""
     exc = state.data if isinstance(state.data, BaseException) else None
     if exc is None:
         try:
             state.result()
         except BaseException as raised:  # the state re-raises the task's exception
             exc = raised
-    return isinstance(exc, FetchError) and exc.transient
+    return exc is not None and is_transient(exc)
 
 
 @task(name="prepare", cache_policy=NO_CACHE)
@@ -187,12 +186,11 @@ def fetch_task(
                 file_digests=digests,
                 last_fetched=seen,
             )
-    except FetchError as exc:
-        if exc.transient and current_task_run.run_count <= retries:
-            _honour_retry_after(exc, retry_delay=float(f["retry_delay"]))
-            raise
-        return _failed_harvest(source, exc)
     except PactwatchError as exc:
+        if is_transient(exc) and current_task_run.run_count <= retries:
+            if isinstance(exc, FetchError):
+                _honour_retry_after(exc, retry_delay=float(f["retry_delay"]))
+            raise
         return _failed_harvest(source, exc)
 
 
