@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from pactwatch.errors import ConfigError, InputError, PactwatchError, WarehouseUnavailable
+from pactwatch.errors import (
+    ConfigError,
+    DeliveryError,
+    FetchError,
+    InputError,
+    PactwatchError,
+    TerminalError,
+    TransientError,
+    WarehouseUnavailable,
+)
 from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
 from pactwatch.parsers.model import Article, Claim
 
@@ -23,8 +32,12 @@ __all__ = [
     "Article",
     "Claim",
     "ConfigError",
+    "DeliveryError",
+    "FetchError",
     "InputError",
     "PactwatchError",
+    "TerminalError",
+    "TransientError",
     "WarehouseUnavailable",
     "__version__",
     "extract_claims",

@@ -18,6 +18,8 @@ from pactwatch.alerts.channels import (
     ConsoleChannel,
     DeliveryError,
     EmailChannel,
+    TerminalDeliveryError,
+    TransientDeliveryError,
     WebhookChannel,
 )
 from tests.conftest import SmtpSink, free_port
@@ -91,7 +93,7 @@ def test_webhook_failures_are_classified(
     channel = WebhookChannel("hook", httpserver.url_for("/hook/t0ken"), secret=SECRET)
     with pytest.raises(DeliveryError) as err:
         channel.send(PAYLOAD)
-    assert err.value.transient is transient
+    assert isinstance(err.value, TransientDeliveryError if transient else TerminalDeliveryError)
     assert f"HTTP {status}" in str(err.value)
     for text in (str(err.value), repr(channel)):
         assert SECRET not in text and "t0ken" not in text
@@ -103,7 +105,7 @@ def test_webhook_receiver_down_is_transient() -> None:
     )
     with pytest.raises(DeliveryError) as err:
         channel.send(PAYLOAD)
-    assert err.value.transient and SECRET not in str(err.value)
+    assert isinstance(err.value, TransientDeliveryError) and SECRET not in str(err.value)
 
 
 def _parts(message: Message) -> dict[str, str]:
@@ -156,7 +158,7 @@ def test_email_server_down_is_transient_and_hides_the_password() -> None:
     )
     with pytest.raises(DeliveryError) as err:
         channel.send(PAYLOAD)
-    assert err.value.transient
+    assert isinstance(err.value, TransientDeliveryError)
     assert "hunter2" not in str(err.value) and "hunter2" not in repr(channel)
 
 
@@ -177,11 +179,11 @@ def test_apprise_failure_is_a_delivery_error(httpserver: HTTPServer) -> None:
     )
     with pytest.raises(DeliveryError) as err:
         channel.send(PAYLOAD)
-    assert err.value.transient
+    assert isinstance(err.value, TransientDeliveryError)
     assert "token" not in str(err.value) and "abc" not in repr(channel)
     with pytest.raises(DeliveryError) as bad:
         AppriseChannel("ping", ["notaservice://nothing"]).send(PAYLOAD)
-    assert not bad.value.transient
+    assert isinstance(bad.value, TerminalDeliveryError)
 
 
 @pytest.mark.parametrize(

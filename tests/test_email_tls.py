@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from pactwatch.alerts.channels.base import DeliveryError
+from pactwatch.alerts.channels.base import DeliveryError, TerminalDeliveryError
 from pactwatch.alerts.channels.email import EmailChannel
 
 from .conftest import SmtpSink, free_port
@@ -132,7 +132,7 @@ def test_wrong_password_is_terminal_and_never_shown(
     port, sink = starttls_server
     with pytest.raises(DeliveryError) as err:
         channel(port, password="wrong-password-123", starttls=True).send(PAYLOAD)
-    assert not err.value.transient
+    assert isinstance(err.value, TerminalDeliveryError)
     assert "wrong-password-123" not in str(err.value) and PASSWORD not in str(err.value)
     assert sink.messages == []
 
@@ -147,7 +147,7 @@ def test_untrusted_certificate_is_terminal(
     port, sink = starttls_server
     with pytest.raises(DeliveryError) as err:
         channel(port, starttls=True).send(PAYLOAD)
-    assert not err.value.transient
+    assert isinstance(err.value, TerminalDeliveryError)
     assert "certificate" in str(err.value)
     assert sink.messages == []
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from pactwatch.errors import InputError
+from pactwatch.errors import InputError, TerminalError, TransientError
 from pactwatch.flows.fetch import (
     Fetcher,
     FetchError,
@@ -66,7 +66,7 @@ def test_404_is_terminal(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/gone").respond_with_data("no", status=404)
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/gone"))
-    assert not info.value.transient and info.value.status == 404
+    assert isinstance(info.value, TerminalError) and info.value.status == 404
     assert "404" in str(info.value) and "\n" not in str(info.value)
 
 
@@ -75,7 +75,7 @@ def test_server_errors_and_408_are_transient(httpserver: HTTPServer, status: int
     httpserver.expect_request("/busy").respond_with_data("busy", status=status)
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/busy"))
-    assert info.value.transient and info.value.status == status
+    assert isinstance(info.value, TransientError) and info.value.status == status
 
 
 def test_429_with_retry_after_seconds(httpserver: HTTPServer) -> None:
@@ -84,7 +84,7 @@ def test_429_with_retry_after_seconds(httpserver: HTTPServer) -> None:
     )
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/slow-down"))
-    assert info.value.transient and info.value.retry_after == 120.0
+    assert isinstance(info.value, TransientError) and info.value.retry_after == 120.0
 
 
 def test_503_with_retry_after_http_date(httpserver: HTTPServer) -> None:
@@ -94,7 +94,7 @@ def test_503_with_retry_after_http_date(httpserver: HTTPServer) -> None:
     )
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/maint"))
-    assert info.value.transient
+    assert isinstance(info.value, TransientError)
     assert info.value.retry_after is not None and 50 <= info.value.retry_after <= 61
 
 
@@ -108,7 +108,7 @@ def test_oversize_body_is_cut_off(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/big").respond_with_data(b"x" * 5000)
     with Fetcher(max_bytes=1000) as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/big"))
-    assert not info.value.transient and "larger than 1000 bytes" in str(info.value)
+    assert isinstance(info.value, TerminalError) and "larger than 1000 bytes" in str(info.value)
 
 
 def test_oversize_streamed_body_without_length_is_cut_off(httpserver: HTTPServer) -> None:
@@ -154,7 +154,7 @@ def test_redirects_are_followed_up_to_the_limit(httpserver: HTTPServer) -> None:
     assert result.content == b"landed" and result.url == httpserver.url_for("/r4")
     with Fetcher(max_redirects=2) as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/r0"))
-    assert not info.value.transient and "too many redirects" in str(info.value)
+    assert isinstance(info.value, TerminalError) and "too many redirects" in str(info.value)
 
 
 def test_redirect_to_another_scheme_is_terminal(httpserver: HTTPServer) -> None:
@@ -163,7 +163,7 @@ def test_redirect_to_another_scheme_is_terminal(httpserver: HTTPServer) -> None:
     )
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/ftp"))
-    assert not info.value.transient
+    assert isinstance(info.value, TerminalError)
 
 
 def test_read_timeout_is_transient(httpserver: HTTPServer) -> None:
@@ -175,14 +175,14 @@ def test_read_timeout_is_transient(httpserver: HTTPServer) -> None:
     started = time.monotonic()
     with Fetcher(timeout_read=0.2) as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/sleep"))
-    assert info.value.transient and "timed out" in str(info.value)
+    assert isinstance(info.value, TransientError) and "timed out" in str(info.value)
     assert time.monotonic() - started < 0.9
 
 
 def test_connection_refused_is_transient() -> None:
     with Fetcher(timeout_connect=1.0) as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(f"http://127.0.0.1:{free_port()}/feed")
-    assert info.value.transient and "connection failed" in str(info.value)
+    assert isinstance(info.value, TransientError) and "connection failed" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +191,7 @@ def test_connection_refused_is_transient() -> None:
 def test_only_http_and_https(url: str) -> None:
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(url)
-    assert not info.value.transient
+    assert isinstance(info.value, TerminalError)
 
 
 def test_errors_never_show_query_strings_or_credentials(httpserver: HTTPServer) -> None:
@@ -271,7 +271,7 @@ def test_redirect_without_location_is_terminal(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/nowhere").respond_with_data("", status=302)
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(httpserver.url_for("/nowhere"))
-    assert not info.value.transient and info.value.status == 302
+    assert isinstance(info.value, TerminalError) and info.value.status == 302
 
 
 def test_untrusted_certificate_is_terminal() -> None:
@@ -284,7 +284,7 @@ def test_untrusted_certificate_is_terminal() -> None:
     fetcher = Fetcher(transport=httpx.MockTransport(handler))
     with fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch("https://self-signed.example.org/feed")
-    assert not info.value.transient and "certificate" in str(info.value)
+    assert isinstance(info.value, TerminalError) and "certificate" in str(info.value)
 
 
 @given(st.text())
@@ -303,7 +303,7 @@ def test_redact_url_drops_credentials() -> None:
 def test_malformed_urls_are_terminal_errors(url: str) -> None:
     with Fetcher() as fetcher, pytest.raises(FetchError) as info:
         fetcher.fetch(url)
-    assert not info.value.transient and "token" not in str(info.value)
+    assert isinstance(info.value, TerminalError) and "token" not in str(info.value)
 
 
 def test_fetched_feed_parses_with_its_headers_and_final_url(httpserver: HTTPServer) -> None:

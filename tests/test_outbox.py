@@ -16,6 +16,7 @@ from werkzeug import Request, Response
 from pactwatch.alerts.channels import DeliveryError, WebhookChannel
 from pactwatch.alerts.outbox import backoff, deliver_pending, retry_failed
 from pactwatch.alerts.payload import list_alerts
+from pactwatch.errors import TerminalDeliveryError, is_transient
 from pactwatch.warehouse.db import open_reader, open_writer
 from tests.conftest import free_port
 from tests.wh_helpers import Desk, article, count, day
@@ -207,8 +208,8 @@ def test_backoff_grows_and_is_capped() -> None:
 
 def test_delivery_error_carries_transience() -> None:
     with pytest.raises(DeliveryError) as err:
-        raise DeliveryError("x", transient=False)
-    assert err.value.transient is False and err.value.exit_code == 1
+        raise TerminalDeliveryError("x")
+    assert not is_transient(err.value) and err.value.exit_code == 1
 
 
 def test_a_concurrent_deliverer_skips_rows_being_sent(

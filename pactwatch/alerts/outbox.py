@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pactwatch.alerts.channels.base import Channel, DeliveryError
+from pactwatch.alerts.channels.base import Channel
 from pactwatch.alerts.payload import alert_payload
+from pactwatch.errors import DeliveryError, is_transient
 from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
 from pactwatch.warehouse.deliveries import (
     fail_delivery,
@@ -124,7 +125,7 @@ def deliver_pending(
         try:
             by_name[item.channel].send(item.payload)
         except DeliveryError as exc:
-            results.append((item, str(exc), exc.transient))
+            results.append((item, str(exc), is_transient(exc)))
         except Exception as exc:  # a channel bug must not lose the other deliveries
             results.append((item, f"{item.channel}: {type(exc).__name__}", True))
         else:

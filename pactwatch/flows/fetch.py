@@ -1,7 +1,7 @@
 """HTTP and local reads for the pipeline: polite, bounded, and honest about failure.
 
 Plain Python on httpx (no Prefect here): the flow wraps `Fetcher.fetch` in a task
-and retries exactly the errors marked `transient`.
+and retries exactly the `TransientFetchError`s (`pactwatch.errors.is_transient`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from pactwatch.clock import now_utc
-from pactwatch.errors import InputError, PactwatchError
+from pactwatch.errors import (
+    FetchError,
+    InputError,
+    TerminalFetchError,
+    TransientFetchError,
+)
 from pactwatch.parsers.sniff import KIND_BY_SUFFIX, DocumentKind, sniff_kind
 
 __all__ = [
@@ -31,6 +36,8 @@ __all__ = [
     "Fetcher",
     "HostGate",
     "LocalDocument",
+    "TerminalFetchError",
+    "TransientFetchError",
     "parse_retry_after",
     "read_path",
     "redact_url",
@@ -39,27 +46,6 @@ __all__ = [
 
 DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch/pactwatch)"
 _CHUNK = 64 * 1024
-
-
-class FetchError(PactwatchError):
-    """A fetch that failed. `transient` errors may heal by themselves (timeouts,
-    connection errors, 429, 5xx) and are worth retrying, after `retry_after`
-    seconds when the server said so; the others are terminal."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        transient: bool,
-        retry_after: float | None = None,
-        status: int | None = None,
-        url: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after = retry_after
-        self.status = status
-        self.url = url
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +228,8 @@ class Fetcher:
                 if total > self.max_bytes:
                     raise _too_large(safe, self.max_bytes)
                 if self.timeout_total and time.monotonic() - started > self.timeout_total:
-                    raise FetchError(
+                    raise TransientFetchError(
                         f"{safe}: timed out (body took longer than {self.timeout_total:g}s)",
-                        transient=True,
                         url=safe,
                     )
                 chunks.append(chunk)
@@ -268,47 +253,43 @@ class Fetcher:
 
 
 def _host_of(url: str, safe: str) -> str:
-    """The lower-case host of an http(s) URL; FetchError (terminal) for anything else."""
+    """The lower-case host of an http(s) URL; TerminalFetchError for anything else."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe) from None
+        raise TerminalFetchError(f"{safe}: not a valid URL", url=safe) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(
-            f"{safe}: only http and https URLs can be fetched", transient=False, url=safe
-        )
+        raise TerminalFetchError(f"{safe}: only http and https URLs can be fetched", url=safe)
     try:
         host = (parts.hostname or "").lower()
         parts.port  # noqa: B018 - raises ValueError on a port out of range
     except ValueError:
         host = ""
     if not host:
-        raise FetchError(f"{safe}: not a valid URL", transient=False, url=safe)
+        raise TerminalFetchError(f"{safe}: not a valid URL", url=safe)
     return host
 
 
 def _translate(exc: httpx.HTTPError | httpx.InvalidURL, safe: str) -> FetchError:
-    """httpx's error as ours, marked transient or terminal: the one seam between the two."""
+    """httpx's error as ours, transient or terminal by type: the one seam between the two."""
     if isinstance(exc, httpx.TooManyRedirects):
-        return FetchError(f"{safe}: too many redirects", transient=False, url=safe)
+        return TerminalFetchError(f"{safe}: too many redirects", url=safe)
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return FetchError(
-            f"{safe}: redirected to a URL that is not http or https", transient=False, url=safe
+        return TerminalFetchError(
+            f"{safe}: redirected to a URL that is not http or https", url=safe
         )
     if isinstance(exc, httpx.TimeoutException):
-        return FetchError(f"{safe}: timed out ({_kind(exc)})", transient=True, url=safe)
+        return TransientFetchError(f"{safe}: timed out ({_kind(exc)})", url=safe)
     if isinstance(exc, httpx.DecodingError):
-        return FetchError(f"{safe}: response body could not be decoded", transient=False, url=safe)
+        return TerminalFetchError(f"{safe}: response body could not be decoded", url=safe)
     if isinstance(exc, httpx.TransportError):
         if _caused_by(exc, ssl.SSLCertVerificationError):
             # A bad certificate does not heal on retry within a run.
-            return FetchError(
-                f"{safe}: TLS certificate verification failed", transient=False, url=safe
-            )
-        return FetchError(f"{safe}: connection failed ({_kind(exc)})", transient=True, url=safe)
+            return TerminalFetchError(f"{safe}: TLS certificate verification failed", url=safe)
+        return TransientFetchError(f"{safe}: connection failed ({_kind(exc)})", url=safe)
     if isinstance(exc, httpx.InvalidURL):
-        return FetchError(f"{safe}: not a valid URL", transient=False, url=safe)
-    return FetchError(f"{safe}: HTTP error ({_kind(exc)})", transient=False, url=safe)
+        return TerminalFetchError(f"{safe}: not a valid URL", url=safe)
+    return TerminalFetchError(f"{safe}: HTTP error ({_kind(exc)})", url=safe)
 
 
 def _encoded(response: httpx.Response) -> bool:
@@ -331,7 +312,7 @@ def _kind(exc: Exception) -> str:
 
 
 def _too_large(safe: str, limit: int) -> FetchError:
-    return FetchError(f"{safe}: response larger than {limit} bytes", transient=False, url=safe)
+    return TerminalFetchError(f"{safe}: response larger than {limit} bytes", url=safe)
 
 
 def _status_error(response: httpx.Response, safe: str) -> FetchError:
@@ -340,12 +321,12 @@ def _status_error(response: httpx.Response, safe: str) -> FetchError:
     label = f"HTTP {status}{' ' + reason if reason else ''}"
     if status == 429 or status == 503:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        return FetchError(
-            f"{safe}: {label}", transient=True, retry_after=retry_after, status=status, url=safe
+        return TransientFetchError(
+            f"{safe}: {label}", retry_after=retry_after, status=status, url=safe
         )
     if status == 408 or status >= 500:
-        return FetchError(f"{safe}: {label}", transient=True, status=status, url=safe)
-    return FetchError(f"{safe}: {label}", transient=False, status=status, url=safe)
+        return TransientFetchError(f"{safe}: {label}", status=status, url=safe)
+    return TerminalFetchError(f"{safe}: {label}", status=status, url=safe)
 
 
 # -- local sources --------------------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pactwatch.errors import InputError, PactwatchError
+from pactwatch.errors import FetchError, InputError, PactwatchError, is_transient
 from pactwatch.parsers.claims import extract_claims
 from pactwatch.parsers.feeds import parse_feed
 from pactwatch.parsers.gazetteer import Gazetteer
@@ -24,7 +24,7 @@ from pactwatch.parsers.text import article_from_text
 from pactwatch.parsers.urls import canonicalize
 
 from .config import SourceConfig
-from .fetch import Fetcher, FetchError, FetchResult, read_path
+from .fetch import Fetcher, FetchResult, read_path
 
 DocKind = Literal["feed", "html", "text", "item"]
 
@@ -153,7 +153,7 @@ def follow_feed(
             except FetchError as exc:
                 harvest.fetches.append(_error_row(item.link, exc))
                 harvest.problems.append(str(exc))  # names the (redacted) URL
-                complete = complete and not exc.transient
+                complete = complete and not is_transient(exc)
                 if keep_unfetched:  # the item's own teaser still says something
                     harvest.documents.append(Document(url=item.link, kind="item", item=item))
                 continue

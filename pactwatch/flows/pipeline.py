@@ -13,7 +13,7 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,14 +28,14 @@ from prefect.tasks import Task
 
 from pactwatch.alerts.outbox import DeliveryReport
 from pactwatch.clock import now_utc
-from pactwatch.errors import PactwatchError
+from pactwatch.errors import FetchError, PactwatchError, is_transient
 from pactwatch.parsers.claims import EXTRACTOR_VERSION
+from pactwatch.parsers.model import Article, Claim
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer
 
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
-from .fetch import FetchError
 from .ingest import FetchRow, Harvest, collect_source, extract_documents
 from .record import record_and_detect
 from .runtime import alert_options, deliver, gazetteer_for, make_fetcher, select_sources
@@ -97,18 +97,47 @@ class RunSummary:
 
 
 def _transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry only what may heal by itself: timeouts, 429, 5xx (see FetchError.transient)."""
+    """Retry only what may heal by itself: timeouts, 429, 5xx (`TransientFetchError`)."""
     exc = state.data if isinstance(state.data, BaseException) else None
     if exc is None:
         try:
             state.result()
         except BaseException as raised:  # the state re-raises the task's exception
             exc = raised
-    return isinstance(exc, FetchError) and exc.transient
+    return exc is not None and is_transient(exc)
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What a run reads from the warehouse before fetching (`prepare_task`)."""
+
+    first: Mapping[str, bool]  # source -> still in its baseline run
+    validators: Mapping[str, tuple[str | None, str | None]]  # URL -> (ETag, Last-Modified)
+    known: frozenset[str]  # article URLs already stored
+    digests: Mapping[str, Mapping[str, str]]  # path source -> file URL -> content digest
+    hashes: Mapping[str, str]  # page URL -> content hash of its stored text
+    seen: Mapping[str, datetime]  # article URL -> when we last read it
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """One source's articles with their claims, and the problems met extracting them."""
+
+    source: str
+    batch: tuple[tuple[Article, tuple[Claim, ...]], ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What `store_task` wrote: one outcome per source, and how many alerts are new."""
+
+    outcomes: tuple[SourceOutcome, ...]
+    alerts_new: int
 
 
 @task(name="prepare", cache_policy=NO_CACHE)
-def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> dict[str, Any]:
+def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> RunPlan:
     """Register sources and the run; read conditional-GET validators and known URLs."""
     gaz = gazetteer_for(cfg)
     with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
@@ -126,14 +155,14 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> d
         seen = store.last_fetched(con)
         # Page sources are re-read when they change; an unchanged text is not re-extracted.
         hashes = store.known_hashes(con, [s.location for s in sources if s.kind == "page"])
-    return {
-        "first": first,
-        "validators": validators,
-        "known": known,
-        "digests": digests,
-        "hashes": hashes,
-        "seen": seen,
-    }
+    return RunPlan(
+        first=first,
+        validators=validators,
+        known=frozenset(known),
+        digests=digests,
+        hashes=hashes,
+        seen=seen,
+    )
 
 
 def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
@@ -167,11 +196,11 @@ def _honour_retry_after(exc: FetchError, *, retry_delay: float) -> None:
 def fetch_task(
     cfg: Config,
     source: SourceConfig,
-    validators: dict[str, tuple[str | None, str | None]],
-    known: set[str],
-    digests: dict[str, str],
+    validators: Mapping[str, tuple[str | None, str | None]],
+    known: Collection[str],
+    digests: Mapping[str, str],
     retries: int,
-    seen: dict[str, datetime] | None = None,
+    seen: Mapping[str, datetime] | None = None,
 ) -> Harvest:
     """Read one source. Transient errors raise (Prefect retries them); on the last
     attempt, and for terminal errors, the failure becomes data in the harvest."""
@@ -183,52 +212,64 @@ def fetch_task(
                 fetcher=fetcher,
                 validators=validators,
                 known_urls=known,
-                follow_links=bool(f["follow_links"]),
-                max_links=int(f["max_links"]),
+                follow_links=f.follow_links,
+                max_links=f.max_links,
                 file_digests=digests,
                 last_fetched=seen,
             )
-    except FetchError as exc:
-        if exc.transient and current_task_run.run_count <= retries:
-            _honour_retry_after(exc, retry_delay=float(f["retry_delay"]))
-            raise
-        return _failed_harvest(source, exc)
     except PactwatchError as exc:
+        if is_transient(exc) and current_task_run.run_count <= retries:
+            if isinstance(exc, FetchError):
+                _honour_retry_after(exc, retry_delay=f.retry_delay)
+            raise
         return _failed_harvest(source, exc)
 
 
 @task(name="parse-and-extract", cache_policy=NO_CACHE)
 def extract_task(
-    cfg: Config, harvests: list[Harvest], known_hashes: dict[str, str]
-) -> dict[str, Any]:
+    cfg: Config, harvests: Sequence[Harvest], known_hashes: Mapping[str, str]
+) -> tuple[Extraction, ...]:
+    """Articles and claims for every harvest, in harvest order; the harvests are left as
+    they are (their problems and the extraction's travel separately to `store_task`)."""
     gaz = gazetteer_for(cfg)
-    out: dict[str, Any] = {}
+    out: list[Extraction] = []
     for h in harvests:
         batch, problems = extract_documents(h.documents, gazetteer=gaz, known_hashes=known_hashes)
-        h.problems.extend(problems)
-        out[h.source] = batch
-    return out
+        out.append(
+            Extraction(
+                source=h.source,
+                batch=tuple((article, tuple(claims)) for article, claims in batch),
+                problems=tuple(problems),
+            )
+        )
+    return tuple(out)
 
 
 @task(name="store-and-detect", cache_policy=NO_CACHE)
 def store_task(
     cfg: Config,
     run_id: str,
-    harvests: list[Harvest],
-    batches: dict[str, Any],
-    first: dict[str, bool],
-) -> tuple[list[SourceOutcome], int]:
+    harvests: Sequence[Harvest],
+    extractions: Sequence[Extraction],
+    first: Mapping[str, bool],
+) -> Stored:
     """Write fetches, articles, claims, alerts and outbox rows: one transaction per source."""
     channel_names = [c.name for c in cfg.channels]
     options = alert_options(cfg)
+    extracted = {e.source: e for e in extractions}
     outcomes: list[SourceOutcome] = []
     alerts_new = 0
     with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
         for h in harvests:
-            outcome = SourceOutcome(name=h.source, ok=not h.failed, problems=list(h.problems))
+            ex = extracted.get(h.source)
+            outcome = SourceOutcome(
+                name=h.source,
+                ok=not h.failed,
+                problems=[*h.problems, *(ex.problems if ex else ())],
+            )
             for row in h.fetches:
                 store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
-            batch = batches.get(h.source, [])
+            batch = ex.batch if ex else ()
             if batch:
                 src = cfg.source(h.source)
                 baseline = src.baseline if src.baseline is not None else options.baseline
@@ -251,7 +292,7 @@ def store_task(
             if not h.failed:
                 store.mark_baseline_done(con, h.source)
             outcomes.append(outcome)
-    return outcomes, alerts_new
+    return Stored(outcomes=tuple(outcomes), alerts_new=alerts_new)
 
 
 def _crash_point(step: str) -> None:
@@ -287,21 +328,19 @@ def pactwatch_run(
     summary = RunSummary(run_id=run_id)
     prep = prepare_task(cfg, run_id, sources)
     try:
-        retries = int(cfg.fetch["retries"])
-        fetch = fetch_task.with_options(
-            retries=retries, retry_delay_seconds=float(cfg.fetch["retry_delay"])
-        )
+        retries = cfg.fetch.retries
+        fetch = fetch_task.with_options(retries=retries, retry_delay_seconds=cfg.fetch.retry_delay)
         futures: list[tuple[SourceConfig, PrefectFuture[Harvest]]] = [
             (
                 s,
                 fetch.submit(
                     cfg,
                     s,
-                    prep["validators"],
-                    prep["known"],
-                    prep["digests"].get(s.name, {}),
+                    prep.validators,
+                    prep.known,
+                    prep.digests.get(s.name, {}),
                     retries,
-                    prep["seen"],
+                    prep.seen,
                 ),
             )
             for s in sources
@@ -314,11 +353,11 @@ def pactwatch_run(
                 # Retries exhausted on a transient error: record it and go on with the others.
                 harvests.append(_failed_harvest(src, exc))
 
-        batches = extract_task(cfg, harvests, prep["hashes"])
-        outcomes, alerts_new = store_task(cfg, run_id, harvests, batches, prep["first"])
+        extractions = extract_task(cfg, harvests, prep.hashes)
+        stored = store_task(cfg, run_id, harvests, extractions, prep.first)
         _crash_point("store")
-        summary.sources = outcomes
-        summary.alerts_new = alerts_new
+        summary.sources = list(stored.outcomes)
+        summary.alerts_new = stored.alerts_new
         summary.deliveries = deliver_task(cfg)
         with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
             store.finish_run(
@@ -348,5 +387,5 @@ def pactwatch_run(
 def configured_flow(cfg: Config) -> Any:
     """The run flow with `[fetch] workers` threads for the per-source fetch tasks."""
     return pactwatch_run.with_options(
-        task_runner=ThreadPoolTaskRunner(max_workers=int(cfg.fetch["workers"]))  # type: ignore[arg-type]
+        task_runner=ThreadPoolTaskRunner(max_workers=cfg.fetch.workers)  # type: ignore[arg-type]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from pactwatch.alerts.options import AlertOptions
 from pactwatch.alerts.outbox import DeliveryReport, deliver_pending
@@ -12,7 +13,7 @@ from pactwatch.clock import now_utc
 from pactwatch.parsers.gazetteer import Gazetteer
 
 from .channels import build_channels
-from .config import Config, SourceConfig
+from .config import ActorEntry, Config, SourceConfig
 from .fetch import Fetcher, shared_host_gate
 
 
@@ -27,43 +28,51 @@ def deliver(cfg: Config, *, due_only: bool = True) -> DeliveryReport:
         cfg.warehouse_path,
         channels,
         now=now_utc(),
-        max_attempts=int(cfg.alerts["max_attempts"]),
+        max_attempts=cfg.alerts.max_attempts,
         lock_timeout=cfg.lock_timeout,
-        retry_delay=timedelta(seconds=float(cfg.alerts["retry_delay"])),
+        retry_delay=timedelta(seconds=cfg.alerts.retry_delay),
         due_only=due_only,
     )
 
 
 def gazetteer_for(cfg: Config) -> Gazetteer:
     gaz = Gazetteer.default()
-    if cfg.gazetteer.get("actors"):
-        gaz = gaz.with_extra({"actors": cfg.gazetteer["actors"]})
+    if cfg.gazetteer.actors:
+        gaz = gaz.with_extra({"actors": [_actor_table(a) for a in cfg.gazetteer.actors]})
     return gaz
+
+
+def _actor_table(entry: ActorEntry) -> dict[str, Any]:
+    """An actor entry in the shape `Gazetteer.with_extra` reads (unset keys left out)."""
+    table: dict[str, Any] = {"id": entry.id, "aliases": list(entry.aliases)}
+    for key in ("kind", "name", "stands_for"):
+        value = getattr(entry, key)
+        if value is not None:
+            table[key] = value
+    return table
 
 
 def alert_options(cfg: Config) -> AlertOptions:
     a = cfg.alerts
     return AlertOptions(
-        baseline=bool(a["baseline"]),
-        min_sources=int(a["min_sources"]),
-        ignore_attributed=bool(a["ignore_attributed"]),
-        coalitions=tuple(a["coalitions"]) or None,
+        baseline=a.baseline,
+        min_sources=a.min_sources,
+        ignore_attributed=a.ignore_attributed,
+        coalitions=a.coalitions or None,
     )
 
 
 def make_fetcher(cfg: Config) -> Fetcher:
     f = cfg.fetch
     return Fetcher(
-        timeout_connect=float(f["timeout_connect"]),
-        timeout_read=float(f["timeout_read"]),
-        max_bytes=int(f["max_bytes"]),
-        max_redirects=int(f["max_redirects"]),
-        user_agent=str(f["user_agent"]),
-        per_host_concurrency=int(f["per_host_concurrency"]),
-        per_host_delay=float(f["per_host_delay"]),
-        gate=shared_host_gate(
-            concurrency=int(f["per_host_concurrency"]), delay=float(f["per_host_delay"])
-        ),
+        timeout_connect=f.timeout_connect,
+        timeout_read=f.timeout_read,
+        max_bytes=f.max_bytes,
+        max_redirects=f.max_redirects,
+        user_agent=f.user_agent,
+        per_host_concurrency=f.per_host_concurrency,
+        per_host_delay=f.per_host_delay,
+        gate=shared_host_gate(concurrency=f.per_host_concurrency, delay=f.per_host_delay),
     )
 
 

@@ -1,7 +1,12 @@
 """Alert channels: console, webhook, email, apprise. Each has `name` and `send(payload)`."""
 
 from pactwatch.alerts.channels.apprise_channel import AppriseChannel
-from pactwatch.alerts.channels.base import Channel, DeliveryError
+from pactwatch.alerts.channels.base import (
+    Channel,
+    DeliveryError,
+    TerminalDeliveryError,
+    TransientDeliveryError,
+)
 from pactwatch.alerts.channels.console import ConsoleChannel
 from pactwatch.alerts.channels.email import EmailChannel
 from pactwatch.alerts.channels.webhook import WebhookChannel
@@ -12,5 +17,7 @@ __all__ = [
     "ConsoleChannel",
     "DeliveryError",
     "EmailChannel",
+    "TerminalDeliveryError",
+    "TransientDeliveryError",
     "WebhookChannel",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pactwatch.alerts.channels.base import DeliveryError
 from pactwatch.alerts.channels.render import headline, text_block
+from pactwatch.errors import TerminalDeliveryError, TransientDeliveryError
 
 
 class AppriseChannel:
@@ -22,12 +22,10 @@ class AppriseChannel:
         notifier = apprise.Apprise()
         for url in self._urls:
             if not notifier.add(url):
-                raise DeliveryError(f"apprise {self.name}: an URL is not valid", transient=False)
+                raise TerminalDeliveryError(f"apprise {self.name}: an URL is not valid")
         try:
             ok = notifier.notify(body=text_block(payload), title=f"[pactwatch] {headline(payload)}")
         except Exception as exc:  # apprise plugins raise anything
-            raise DeliveryError(
-                f"apprise {self.name}: {type(exc).__name__}", transient=True
-            ) from None
+            raise TransientDeliveryError(f"apprise {self.name}: {type(exc).__name__}") from None
         if not ok:
-            raise DeliveryError(f"apprise {self.name}: notification failed", transient=True)
+            raise TransientDeliveryError(f"apprise {self.name}: notification failed")

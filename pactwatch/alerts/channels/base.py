@@ -1,26 +1,26 @@
-"""What every channel is: a name and `send(payload)`, failing with `DeliveryError`."""
+"""What every channel is: a name and `send(payload)`, failing with a `DeliveryError`.
+
+The errors live in `pactwatch.errors` with the rest of the family; they are
+re-exported here because this is where a channel author looks for them.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from pactwatch.errors import PactwatchError
+from pactwatch.errors import DeliveryError, TerminalDeliveryError, TransientDeliveryError
 
-
-class DeliveryError(PactwatchError):
-    """A send that failed. `transient` failures are retried later; others fail the delivery.
-
-    Messages never contain secrets (passwords, signing secrets, tokens in URLs).
-    """
-
-    def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.transient = transient
+__all__ = ["Channel", "DeliveryError", "TerminalDeliveryError", "TransientDeliveryError"]
 
 
 @runtime_checkable
 class Channel(Protocol):
-    """A place alerts go. `name` matches the delivery rows of the outbox."""
+    """A place alerts go. `name` matches the delivery rows of the outbox.
+
+    `send` raises `TransientDeliveryError` for what may succeed later (the
+    delivery is rescheduled) and `TerminalDeliveryError` for what will not (the
+    delivery fails). Messages never contain secrets.
+    """
 
     name: str
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from pactwatch.alerts.channels.base import DeliveryError
 from pactwatch.alerts.channels.render import text_block
+from pactwatch.errors import TransientDeliveryError
 
 
 class ConsoleChannel:
@@ -28,4 +28,4 @@ class ConsoleChannel:
             stream.write(text_block(payload) + "\n")
             stream.flush()
         except (OSError, ValueError) as exc:
-            raise DeliveryError(f"console: cannot write: {exc}", transient=True) from None
+            raise TransientDeliveryError(f"console: cannot write: {exc}") from None

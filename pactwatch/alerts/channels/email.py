@@ -9,8 +9,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from pactwatch.alerts.channels.base import DeliveryError
 from pactwatch.alerts.channels.render import headline, text_block
+from pactwatch.errors import TerminalDeliveryError, TransientDeliveryError
 
 
 def clean_header(value: str) -> str:
@@ -94,7 +94,7 @@ class EmailChannel:
 
     def send(self, payload: dict[str, Any]) -> None:
         if not self.to:
-            raise DeliveryError(f"email {self.name}: no recipients", transient=False)
+            raise TerminalDeliveryError(f"email {self.name}: no recipients")
         msg = build_message(payload, sender=self.sender, to=self.to)
         where = f"email {self.host}:{self.port}"
         try:
@@ -115,16 +115,17 @@ class EmailChannel:
                     smtp.login(self.username, self._password or "")
                 smtp.send_message(msg, from_addr=self.sender, to_addrs=self.to)
         except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(
-                f"{where}: authentication failed ({exc.smtp_code})", transient=False
+            raise TerminalDeliveryError(
+                f"{where}: authentication failed ({exc.smtp_code})"
             ) from None
         except smtplib.SMTPRecipientsRefused:
-            raise DeliveryError(f"{where}: recipients refused", transient=False) from None
+            raise TerminalDeliveryError(f"{where}: recipients refused") from None
         except smtplib.SMTPResponseException as exc:
-            transient = 400 <= exc.smtp_code < 500
-            raise DeliveryError(f"{where}: SMTP {exc.smtp_code}", transient=transient) from None
+            if 400 <= exc.smtp_code < 500:  # SMTP 4xx: "try again later"
+                raise TransientDeliveryError(f"{where}: SMTP {exc.smtp_code}") from None
+            raise TerminalDeliveryError(f"{where}: SMTP {exc.smtp_code}") from None
         except ssl_lib.SSLCertVerificationError:
             # A configuration problem, not a passing one: retrying will not help.
-            raise DeliveryError(f"{where}: TLS certificate not trusted", transient=False) from None
+            raise TerminalDeliveryError(f"{where}: TLS certificate not trusted") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"{where}: {type(exc).__name__}", transient=True) from None
+            raise TransientDeliveryError(f"{where}: {type(exc).__name__}") from None

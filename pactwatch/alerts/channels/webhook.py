@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from pactwatch.alerts.channels.base import DeliveryError
+from pactwatch.errors import TerminalDeliveryError, TransientDeliveryError
 
 _TRANSIENT_STATUS = {408, 425, 429}
 
@@ -67,11 +67,12 @@ class WebhookChannel:
             with httpx.Client(timeout=self.timeout, transport=self._transport) as client:
                 response = client.post(self.url, content=body, headers=headers)
         except httpx.TimeoutException:
-            raise DeliveryError(f"webhook {where}: timed out", transient=True) from None
+            raise TransientDeliveryError(f"webhook {where}: timed out") from None
         except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook {where}: {type(exc).__name__}", transient=True) from None
+            raise TransientDeliveryError(f"webhook {where}: {type(exc).__name__}") from None
         if 200 <= response.status_code < 300:
             return
         status = response.status_code
-        transient = status >= 500 or status in _TRANSIENT_STATUS
-        raise DeliveryError(f"webhook {where}: HTTP {status}", transient=transient)
+        if status >= 500 or status in _TRANSIENT_STATUS:
+            raise TransientDeliveryError(f"webhook {where}: HTTP {status}")
+        raise TerminalDeliveryError(f"webhook {where}: HTTP {status}")
