@@ -1,17 +1,23 @@
-"""Shared fixtures: the shared corpora, the bundled sample site, real local servers."""
+"""Shared fixtures: the shared corpora, the bundled sample site, real local servers,
+and the alert scenarios' newsroom (tests/newsroom.py)."""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+
+    from .newsroom import Desk, Newsroom
 
 # As `pactwatch run` does before importing Prefect: its console handler would
 # otherwise keep a reference to the first test's captured stderr for the session.
@@ -81,3 +87,32 @@ def smtp_server() -> Iterator[tuple[str, int, SmtpSink]]:
 def sample_text(name: str, base: str) -> str:
     """A bundled sample file with its {BASE} placeholder filled in."""
     return (SAMPLE_SITE / name).read_text(encoding="utf-8").replace("{BASE}", base)
+
+
+@pytest.fixture
+def room(httpserver: HTTPServer) -> Newsroom:
+    """The alert scenarios' newsroom on the test web server."""
+    from .newsroom import Newsroom
+
+    return Newsroom(httpserver)
+
+
+@pytest.fixture
+def desk_for(
+    tmp_path: Path,
+    room: Newsroom,
+    smtp_server: tuple[str, int, SmtpSink],
+    prefect_harness: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Callable[..., Desk]:
+    """`desk_for(outlets, alerts=..., webhook_url=...)`: a `Desk` over `room`, with the
+    webhook secret in the environment."""
+    from .newsroom import SECRET, Desk
+
+    monkeypatch.setenv("PACTWATCH_SCENARIO_SECRET", SECRET)
+
+    def make(outlets: dict[str, str] | list[str], **kw: Any) -> Desk:
+        return Desk(tmp_path, room, smtp_server, capsys, outlets=outlets, **kw)
+
+    return make

@@ -103,6 +103,7 @@ def _run_feed(tmp_path: Path, httpserver: HTTPServer, status: int) -> Counter[st
     return hits
 
 
+@pytest.mark.integration  # a whole `pactwatch run` on the Prefect test server
 def test_a_transient_fetch_error_is_retried(
     tmp_path: Path, httpserver: HTTPServer, prefect_harness: None
 ) -> None:
@@ -110,6 +111,7 @@ def test_a_transient_fetch_error_is_retried(
     assert hits["/feed.xml"] == 2 and hits["exit"] == 0
 
 
+@pytest.mark.integration  # a whole `pactwatch run` on the Prefect test server
 def test_a_terminal_fetch_error_is_not_retried(
     tmp_path: Path, httpserver: HTTPServer, prefect_harness: None
 ) -> None:

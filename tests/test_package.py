@@ -59,6 +59,7 @@ def test_wheel_installs_one_top_level_package_with_its_data(tmp_path: Path) -> N
     assert "pactwatch = pactwatch.flows.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 
 
+@pytest.mark.integration  # runs the installed `pactwatch` command in a subprocess
 @pytest.mark.skipif(not SEED.is_file(), reason=f"shared seed not found at {SEED}")
 def test_extract_works_beside_folders_with_our_old_generic_names(tmp_path: Path) -> None:
     for name in GENERIC:

@@ -10,7 +10,7 @@ from pactwatch.parsers.stories import STORY_MAX_DISTANCE, STORY_WINDOW_DAYS, sto
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer
 
-from .test_ingest_flow import KENYA, MALTA, MALTA_SYNDICATED
+from .ingest_site import KENYA, MALTA, MALTA_SYNDICATED
 from .wh_helpers import article, day
 
 

@@ -23,72 +23,58 @@ are null. Evidence is ordered by publication time, oldest first.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
 from pactwatch.alerts.channels.render import headline
 from pactwatch.clock import iso_utc
+from pactwatch.warehouse.alert_log import (
+    StoredAlert,
+    conflict_summary,
+    evidence_of,
+    find_alert,
+    stored_alerts,
+)
+from pactwatch.warehouse.deliveries import delivery_states
 
 __all__ = ["alert_payload", "list_alerts", "render_line"]
 
-_ALERT_COLUMNS = "id, kind, coalition, actor, actors, previous, current, created_at"
-
-
-_EVIDENCE_QUERY = (
-    "SELECT alert_id, url, title, published_at, sentence, attributed_to FROM alert_evidence"
-    " WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))"
-    " ORDER BY alert_id, published_at NULLS LAST, added_at, article_id"
-)
-_DELIVERY_QUERY = (
-    "SELECT alert_id, channel, status, attempts, last_error, next_attempt_at, delivered_at"
-    " FROM deliveries WHERE alert_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY alert_id, channel"
-)
-
 
 def _evidence(
-    con: duckdb.DuckDBPyConnection, alert_ids: list[str]
+    con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]
 ) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {a: [] for a in alert_ids}
-    for alert_id, url, title, published, sentence, attributed in con.execute(
-        _EVIDENCE_QUERY, [alert_ids]
-    ).fetchall():
-        out[alert_id].append(
+    for e in evidence_of(con, alert_ids):
+        out[e.alert_id].append(
             {
-                "url": url,
-                "title": title,
-                "published_at": iso_utc(published),
-                "sentence": sentence,
-                "attributed_to": attributed,
+                "url": e.url,
+                "title": e.title,
+                "published_at": iso_utc(e.published_at),
+                "sentence": e.sentence,
+                "attributed_to": e.attributed_to,
             }
         )
     return out
 
 
 def _deliveries(
-    con: duckdb.DuckDBPyConnection, alert_ids: list[str]
+    con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]
 ) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {a: [] for a in alert_ids}
-    for alert_id, channel, status, attempts, last_error, next_at, delivered in con.execute(
-        _DELIVERY_QUERY, [alert_ids]
-    ).fetchall():
-        out[alert_id].append(
+    for d in delivery_states(con, alert_ids):
+        out[d.alert_id].append(
             {
-                "channel": channel,
-                "status": status,
-                "attempts": attempts,
-                "last_error": last_error,
-                "next_attempt_at": iso_utc(next_at),
-                "delivered_at": iso_utc(delivered),
+                "channel": d.channel,
+                "status": d.status,
+                "attempts": d.attempts,
+                "last_error": d.last_error,
+                "next_attempt_at": iso_utc(d.next_attempt_at),
+                "delivered_at": iso_utc(d.delivered_at),
             }
         )
     return out
-
-
-_CONFLICT_QUERY = (
-    "SELECT summary FROM conflicts WHERE coalition = ?"
-    " AND period = date_trunc('month', ?::TIMESTAMPTZ)"
-)
 
 
 def _conflict(
@@ -100,36 +86,34 @@ def _conflict(
     when = current.get("published_at")
     if not when:
         return None
-    row = con.execute(_CONFLICT_QUERY, [coalition, when]).fetchone()
-    return str(row[0]) if row else None
+    return conflict_summary(con, coalition, str(when))
 
 
 def _payload(
-    con: duckdb.DuckDBPyConnection, row: tuple[Any, ...], evidence: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection, alert: StoredAlert, evidence: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    alert_id, kind, coalition, actor, actors, previous, current, created_at = row
-    current_state = json.loads(current) if current else None
+    current_state = json.loads(alert.current) if alert.current else None
     return {
-        "id": alert_id,
-        "kind": kind,
-        "coalition": coalition,
-        "actor": actor,
-        "actors": list(actors) if actors is not None else None,
-        "previous": json.loads(previous) if previous else None,
+        "id": alert.id,
+        "kind": alert.kind,
+        "coalition": alert.coalition,
+        "actor": alert.actor,
+        "actors": list(alert.actors) if alert.actors is not None else None,
+        "previous": json.loads(alert.previous) if alert.previous else None,
         "current": current_state,
         "evidence": evidence,
-        "created_at": iso_utc(created_at),
+        "created_at": iso_utc(alert.created_at),
         # Beyond DESIGN section 6 (added, never renamed): null unless sources disagree.
-        "conflict": _conflict(con, kind, coalition, current_state),
+        "conflict": _conflict(con, alert.kind, alert.coalition, current_state),
     }
 
 
 def alert_payload(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, Any]:
     """The webhook JSON of one alert. Raises KeyError when there is no such alert."""
-    row = con.execute(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE id = ?", [alert_id]).fetchone()
-    if row is None:
+    alert = find_alert(con, alert_id)
+    if alert is None:
         raise KeyError(alert_id)
-    return _payload(con, row, _evidence(con, [alert_id])[alert_id])
+    return _payload(con, alert, _evidence(con, [alert_id])[alert_id])
 
 
 def list_alerts(
@@ -139,17 +123,14 @@ def list_alerts(
 
     `pending_only` keeps alerts with any delivery not yet delivered (pending or failed).
     """
-    query = f"SELECT {_ALERT_COLUMNS} FROM alerts"
-    if pending_only:
-        query += " WHERE id IN (SELECT alert_id FROM deliveries WHERE status <> 'delivered')"
-    rows = con.execute(query + " ORDER BY seq").fetchall()
-    ids = [str(r[0]) for r in rows]
+    alerts = stored_alerts(con, pending_only=pending_only)
+    ids = [a.id for a in alerts]
     evidence = _evidence(con, ids)
     deliveries = _deliveries(con, ids)
     out = []
-    for row in rows:
-        item = _payload(con, row, evidence[row[0]])
-        item["deliveries"] = deliveries[row[0]]
+    for alert in alerts:
+        item = _payload(con, alert, evidence[alert.id])
+        item["deliveries"] = deliveries[alert.id]
         out.append(item)
     return out
 

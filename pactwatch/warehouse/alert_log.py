@@ -1,7 +1,9 @@
 """The `alerts` and `alert_evidence` tables, and the outbox rows a new alert gets.
 
 Writes are idempotent (`ON CONFLICT DO NOTHING`): alert ids are derived from
-what they announce, so writing the same alert twice leaves one row.
+what they announce, so writing the same alert twice leaves one row. Reads return
+typed rows (`StoredAlert`, `StoredEvidence`); turning them into the webhook
+payload is `pactwatch.alerts.payload`' business.
 """
 
 from __future__ import annotations
@@ -18,10 +20,16 @@ __all__ = [
     "AlertRow",
     "Announced",
     "EvidenceRow",
+    "StoredAlert",
+    "StoredEvidence",
     "announced",
+    "conflict_summary",
+    "evidence_of",
+    "find_alert",
     "insert_alerts",
     "insert_evidence",
     "queue_deliveries",
+    "stored_alerts",
 ]
 
 
@@ -72,6 +80,30 @@ class Announced(NamedTuple):
     state_key: str
     times: int
     latest_id: str
+
+
+class StoredAlert(NamedTuple):
+    """An alert as stored, for its payload; `previous` and `current` are JSON text."""
+
+    id: str
+    kind: str
+    coalition: str | None
+    actor: str | None
+    actors: list[str] | None
+    previous: str | None
+    current: str | None
+    created_at: datetime
+
+
+class StoredEvidence(NamedTuple):
+    """One piece of an alert's evidence, as the payload shows it."""
+
+    alert_id: str
+    url: str | None
+    title: str | None
+    published_at: datetime | None
+    sentence: str
+    attributed_to: str | None
 
 
 _ALERT_COLUMNS = (
@@ -142,3 +174,47 @@ def queue_deliveries(
         [_DeliveryRow(a, c, "pending", 0, now, now) for a in alert_ids for c in channels],
         on_conflict_ignore=True,
     )
+
+
+_STORED_ALERT = f"SELECT {', '.join(StoredAlert._fields)} FROM alerts"
+
+
+def find_alert(con: duckdb.DuckDBPyConnection, alert_id: str) -> StoredAlert | None:
+    """One alert by id, or None."""
+    row = con.execute(_STORED_ALERT + " WHERE id = ?", [alert_id]).fetchone()
+    return StoredAlert(*row) if row else None
+
+
+def stored_alerts(
+    con: duckdb.DuckDBPyConnection, *, pending_only: bool = False
+) -> list[StoredAlert]:
+    """Every alert in the order it was raised; `pending_only` keeps alerts with any
+    delivery not yet delivered (pending or failed)."""
+    query = _STORED_ALERT
+    if pending_only:
+        query += " WHERE id IN (SELECT alert_id FROM deliveries WHERE status <> 'delivered')"
+    return [StoredAlert(*row) for row in con.execute(query + " ORDER BY seq").fetchall()]
+
+
+def evidence_of(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]) -> list[StoredEvidence]:
+    """The evidence of `alert_ids`, by alert, then oldest publication first."""
+    if not alert_ids:
+        return []
+    rows = con.execute(
+        f"SELECT {', '.join(StoredEvidence._fields)} FROM alert_evidence"
+        " WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))"
+        " ORDER BY alert_id, published_at NULLS LAST, added_at, article_id",
+        [list(alert_ids)],
+    ).fetchall()
+    return [StoredEvidence(*row) for row in rows]
+
+
+def conflict_summary(con: duckdb.DuckDBPyConnection, coalition: str, when: str) -> str | None:
+    """The `conflicts` view's summary for `coalition` in the month of `when` (ISO 8601),
+    e.g. "3 articles say 13, 1 article says 17"; None when sources agree."""
+    row = con.execute(
+        "SELECT summary FROM conflicts WHERE coalition = ?"
+        " AND period = date_trunc('month', ?::TIMESTAMPTZ)",
+        [coalition, when],
+    ).fetchone()
+    return str(row[0]) if row else None

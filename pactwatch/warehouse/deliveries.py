@@ -10,7 +10,9 @@ from typing import Any, NamedTuple
 import duckdb
 
 __all__ = [
+    "DeliveryState",
     "DueDelivery",
+    "delivery_states",
     "fail_delivery",
     "lease_due",
     "mark_delivered",
@@ -29,6 +31,32 @@ class DueDelivery(NamedTuple):
     channel: str
     attempts: int
     created_at: datetime
+
+
+class DeliveryState(NamedTuple):
+    """Where one alert's delivery on one channel stands (`pactwatch alerts --json`)."""
+
+    alert_id: str
+    channel: str
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+
+def delivery_states(
+    con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]
+) -> list[DeliveryState]:
+    """The deliveries of `alert_ids`, by alert, then channel."""
+    if not alert_ids:
+        return []
+    rows = con.execute(
+        f"SELECT {', '.join(DeliveryState._fields)} FROM deliveries"
+        " WHERE alert_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY alert_id, channel",
+        [list(alert_ids)],
+    ).fetchall()
+    return [DeliveryState(*row) for row in rows]
 
 
 def lease_due(
