@@ -122,3 +122,12 @@ def test_found_claims_keys_a_claim_by_hash_not_words() -> None:
     for e in entries:
         assert "sentence" not in e
         assert len(e["sentence_sha256"]) == 64
+
+
+def test_maintenance_targets_are_documented() -> None:
+    root = VERDICTS.parents[2]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for target in ("claim-scores", "verdicts"):
+        assert f"\n{target}: " in makefile
+        assert f"make {target}" in readme
