@@ -7,7 +7,8 @@ path that command does (the CLI's document reader, then `extract_claims`, then
 the same JSON encoding), so the numbers equal the reference scorer's;
 tests/test_real_news.py checks that they do.
 
-    python -m tests.claim_scores        # dev and off-topic scores, false claims by kind
+    python -m tests.claim_scores        # dev and off-topic scores, false claims by kind,
+                                        # and today's values for the gates' constants
     python -m tests.claim_scores -v     # also every false claim (file, kind, ids, sentence hash)
 
 No sentence from the corpora is printed or stored: a claim is named by its file,
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -200,6 +202,15 @@ def score(gold_dir: Path, *, files: Sequence[str] | None = None) -> Scores:
     return out
 
 
+def gate_values(scores: Scores) -> str:
+    """Today's measurement as tests/test_real_news.py's gate constants, to paste when they improve."""
+    if scores.gold_dir.name == OFFTOPIC.name:
+        return f"MAX_OFFTOPIC_FP = {scores.fp_by_kind()}"
+    p, _r, f = scores.prf()
+    # rounded down, so that the measurement itself passes
+    return f"MIN_F1 = {math.floor(f * 1000) / 1000}\nMIN_PRECISION = {math.floor(p * 1000) / 1000}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if not SCORER.is_file():
@@ -212,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores = score(gold_dir)
         print("\n".join(scores.table()))
         print(scores.summary())
+        print(gate_values(scores))
         if "-v" in args or "--verbose" in args:
             for claim in scores.false_claims:
                 print(f"  FP {claim}")
