@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint types layers eval bench clean
+.PHONY: install demo test test-fast check lint types layers eval claim-scores verdicts bench clean
 
 install: $(STAMP)
 
@@ -38,6 +38,14 @@ check: lint types layers test
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval.score
+
+# Scores on ../shared/corpora/real-news-{dev,offtopic}, with every false claim (by hash).
+claim-scores: $(STAMP)
+	$(BIN)/python -m tests.claim_scores -v
+
+# Claims from real pages and feeds with no verdict yet, and stale verdicts; exits 1 if any.
+verdicts: $(STAMP)
+	$(BIN)/python -m tests.verdicts
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
