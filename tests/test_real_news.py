@@ -32,19 +32,21 @@ pytestmark = [
 ]
 
 # real-news-dev, first honest measurement (extractor 2026.12.06-1, 83 files):
-# tp=79 fp=51 fn=162, P=0.608 R=0.328 F1=0.426.
+# tp=79 fp=51 fn=162, P=0.608 R=0.328 F1=0.426. Raised with the tree's readings
+# winning over the surface patterns' (same extractor version, same session):
+# tp=89 fp=42 fn=152, P=0.679 R=0.369 F1=0.478.
 # Target (issue "Claims from real journalism"): F1 >= 0.80, precision >= 0.85.
-MIN_F1 = 0.425
-MIN_PRECISION = 0.607
+MIN_F1 = 0.478
+MIN_PRECISION = 0.679
 
 # real-news-offtopic (78 files): false claims allowed per kind, today's counts.
 # Ceilings only go down. Target: no false joined, left or member_count at all, at
 # most 1 false partnership per 100 articles.
 MAX_OFFTOPIC_FP = {
-    "member_count": 1,
-    "joined": 2,
+    "member_count": 1,  # a sanctions-list total read as a count (surface pattern)
+    "joined": 1,  # an accession "once an invitation has been issued" (surface pattern)
     "left": 0,
-    "partnership": 2,
+    "partnership": 0,
     "partnership_ended": 0,
 }
 

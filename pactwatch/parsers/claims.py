@@ -296,16 +296,34 @@ def _subject(raw: RawClaim) -> tuple[object, ...]:
     return (raw.kind, raw.coalition, raw.actor, actors)
 
 
+_CAUTION = {"asserted": 0, "hedged": 1, "negated": 2}
+
+
 def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
-    """The surface rules' claims, plus what the tree reads about subjects they missed."""
-    known = {_subject(r) for r in ruled}
-    counted = {r.coalition for r in ruled if r.kind == "member_count"}
-    added = [
+    """Surface and tree claims, one per subject. Where both read the same subject
+    the more cautious modality wins (a false "asserted" wakes someone at night), and
+    the tree's ordinal wins: it knows which noun the ordinal modifies."""
+    tree = {_subject(p): p for p in parsed}
+    counted = {p.coalition for p in parsed if p.kind == "member_count"}
+    out: list[RawClaim] = []
+    for r in ruled:
+        p = tree.pop(_subject(r), None)
+        if p is None:
+            out.append(r)
+            continue
+        mood = max(r.modality, p.modality, key=lambda m: _CAUTION[m])
+        ordinal = p.ordinal if p.ordinal is not None else r.ordinal
+        out.append(replace(r, modality=mood, ordinal=ordinal))
+    out += [
         p
-        for p in parsed
-        if _subject(p) not in known and not (p.kind == "member_count" and p.coalition in counted)
+        for p in tree.values()
+        if not (
+            p.kind == "member_count"
+            and p.coalition in counted
+            and any(r.kind == "member_count" and r.coalition == p.coalition for r in ruled)
+        )
     ]
-    return sorted([*ruled, *added], key=lambda c: c.pos)
+    return sorted(out, key=lambda c: c.pos)
 
 
 @dataclass(frozen=True, slots=True)

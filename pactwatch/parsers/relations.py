@@ -124,15 +124,19 @@ def _restricted(s: Sentence, noun: Token) -> bool:
             ):
                 continue
             return True
-        if c.dep_ in ("acl", "relcl"):
-            for g in c.children:
-                if (
-                    g.dep_ == "prep" and g.lower_ in ("under", "since", "during")
-                ) or g.dep_ == "npadvmod":
-                    return True
-                dated = any(t.like_num or t.lower_ in ("year", "month", "week") for t in g.subtree)
-                if g.dep_ == "prep" and g.lower_ == "in" and dated:
-                    return True
+        if c.dep_ in ("acl", "relcl") and _restricted_clause(c):
+            return True
+    return False
+
+
+def _restricted_clause(clause: Token) -> bool:
+    """ "... to sign the Accords under this administration / since 2020 / this year"."""
+    for g in clause.children:
+        if g.dep_ == "npadvmod" or (g.dep_ == "prep" and g.lower_ in ("under", "since", "during")):
+            return True
+        dated = any(t.like_num or t.lower_ in ("year", "month", "week") for t in g.subtree)
+        if g.dep_ == "prep" and g.lower_ == "in" and dated:
+            return True
     return False
 
 
@@ -208,7 +212,15 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
             joiners = [a for a in s.subject_actors(v) if a != coalition]
             if not joiners:
                 continue
-            ordinals = [] if _restricted(s, noun) else _ordinals(s, noun)
+            restricted = (
+                _restricted(s, noun)
+                or any(_restricted_clause(c) for c in v.children if c.dep_ in ("xcomp", "advcl"))
+                or any(
+                    t.dep_ == "npadvmod" and t.lemma_ in ("year", "month", "week", "decade")
+                    for t in v.subtree
+                )
+            )
+            ordinals = [] if restricted else _ordinals(s, noun)
             if lemma == "be" and not ordinals:
                 continue
             mood = s.modality(v)
@@ -331,6 +343,7 @@ def _partner_claims(
     mood: Modality,
     topic: str | None,
 ) -> Iterator[RawClaim]:
+    left, right = list(dict.fromkeys(left)), list(dict.fromkeys(right))
     if right:
         pairs = _pairs(s, left, right)
     elif len(left) == 2:
@@ -395,7 +408,9 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
         nl = n.lemma_.lower()
         if nl in s.vocab["cooperation_nouns"]:
             gov = n.head
-            if n.dep_ not in ("dobj", "pobj", "nsubj", "attr") or gov is n:
+            # "deepened their cooperation with Egypt" forms a partnership; "their relationship
+            # with the EU is bilateral" only describes one, good or bad
+            if n.dep_ not in ("dobj", "pobj") or gov is n:
                 continue
             if gov.lemma_.lower() in s.vocab["end_verbs"]:
                 continue

@@ -164,9 +164,13 @@ class Sentence:
         """The tokens that do `verb`, following conjunction, control and relative clauses."""
         if depth > 6:
             return []
+        adjacent = self._adjacent_subject(verb)
         for c in verb.children:
             if c.dep_ in _SUBJECT:
-                return self.group(c)
+                named = any(self.actors_of(t) for t in self.group(c))
+                return self.group(c) if named or not adjacent else adjacent
+        if adjacent:
+            return adjacent
         head = verb.head
         if head is verb:
             return []
@@ -184,6 +188,18 @@ class Sentence:
             return self._governor_subjects(head, depth)
         return []
 
+    def _adjacent_subject(self, verb: Token) -> list[Token]:
+        """A finite verb the parser left without a subject ("... as Spain, Ecuador and
+        India became the 25th, 26th and 27th"): the actor noun right before it is one."""
+        if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+            return []
+        before = self.doc[verb.i - 1]
+        while before.dep_ in ("advmod", "aux", "neg") and before.i > 0:
+            before = self.doc[before.i - 1]
+        if before.pos_ in ("PROPN", "NOUN") and self.actors_of(before):
+            return self.group(before)
+        return []
+
     def _governor_subjects(self, head: Token, depth: int) -> list[Token]:
         """Subjects for a clause inside a noun or preposition: climb to the noun that
         names an actor, or to the verb whose subject it shares."""
@@ -197,7 +213,8 @@ class Sentence:
         return []
 
     def subject_actors(self, verb: Token) -> list[str]:
-        return [a for t in self.subjects(verb) for a in self.actors_of(t)]
+        """The actor ids of `verb`'s subjects, each once, in order."""
+        return list(dict.fromkeys(a for t in self.subjects(verb) for a in self.actors_of(t)))
 
     def objects(self, verb: Token, preps: Iterable[str] = ()) -> list[Token]:
         """Direct objects and the objects of the given prepositions (also after a particle)."""
