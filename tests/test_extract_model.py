@@ -132,3 +132,14 @@ def test_the_pipeline_is_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch
         nlp.load_pipeline.cache_clear()  # drop the pipeline loaded through the counter
     assert first and second
     assert calls == [nlp.DEFAULT_MODEL]
+
+
+def test_stats_count_sentences_and_parsed_candidates() -> None:
+    stats = claims_module.ExtractStats()
+    text = f"The weather was mild. {ILRS} Markets closed higher."
+    extract_claims(text, stats=stats)
+    extract_claims("Nothing to see here.", stats=stats)
+    assert (stats.sentences, stats.candidates) == (4, 1)
+    surface = claims_module.ExtractStats()
+    extract_claims(text, engine="surface", stats=surface)
+    assert (surface.sentences, surface.candidates) == (3, 0)  # the surface rules parse nothing
