@@ -6,6 +6,9 @@ pactwatch's own work costs on top of them, on whatever machine runs this:
   feeds     parse_feed (decode, normalise, JSON Feed)   vs  feedparser.parse
   pages     extract_page (text, title, date, canonical) vs  trafilatura.extract
   claims    extract_claims over every sentence          vs  sentence splitting alone
+  extract   extract_claims on general news (110 real pages' main text): sentences/s,
+            candidate sentences/s, time per article vs trafilatura.extract on the same
+            pages (target <= 1.0x), peak resident memory before and after loading the model
   pipeline  pages -> claims -> DuckDB + detection       vs  trafilatura.extract
   flow      `pactwatch run` (Prefect flow, subprocess)  vs  the same pipeline without Prefect
 
@@ -16,6 +19,8 @@ Timing asserts belong nowhere near `make test`; this prints, it does not judge.
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -111,6 +116,101 @@ def bench_claims(repeat: int) -> None:
     report("claims", ours, base, n_sentences, "sentences", "sentence splitting")
 
 
+def _news_articles() -> list[tuple[str, str | None]]:
+    """Main text and title of each corpus page, through pactwatch's own page extraction."""
+    from pactwatch.parsers.pages import extract_page
+
+    out = []
+    for name, blob in _pages():
+        article = extract_page(blob, url=f"https://bench.example/{name}")
+        if article.text.strip():
+            out.append((article.text, article.title))
+    return out
+
+
+def _rss_mib() -> float:
+    """Peak resident memory of this process, MiB. Linux carries ru_maxrss across exec
+    (a child started from this big bench process would report the parent's peak), so
+    read the peak of this process image (VmHWM) where /proc has it."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def rss_probe(texts_file: str) -> int:
+    """Run in a fresh process on texts already extracted (page extraction's own peak
+    would hide the model's): peak resident memory before and after loading the model."""
+    from pactwatch.parsers.claims import extract_claims
+    from pactwatch.parsers.gazetteer import Gazetteer
+    from pactwatch.parsers.nlp import load_pipeline
+
+    gaz = Gazetteer.default()
+    articles = json.loads(Path(texts_file).read_text("utf-8"))
+    extract_claims("NASA signed the Artemis Accords.", gazetteer=gaz, engine="surface")
+    before = _rss_mib()
+    load_pipeline()
+    loaded = _rss_mib()
+    for text, title in articles:
+        extract_claims(text, gazetteer=gaz, title=title)
+    after = _rss_mib()
+    print(json.dumps({"before": before, "loaded": loaded, "after": after}))
+    return 0
+
+
+def bench_extract(repeat: int) -> None:
+    """Claims from general news: most sentences never reach the parser (the prefilter)."""
+    import trafilatura
+
+    from pactwatch.parsers.claims import ExtractStats, extract_claims
+    from pactwatch.parsers.gazetteer import Gazetteer
+    from pactwatch.parsers.nlp import load_pipeline
+
+    pages = _pages()
+    articles = _news_articles()
+    gaz = Gazetteer.default()
+    t0 = time.perf_counter()
+    load_pipeline()
+    load_seconds = time.perf_counter() - t0
+    stats = ExtractStats()
+    found = sum(len(extract_claims(t, gazetteer=gaz, title=h, stats=stats)) for t, h in articles)
+    ours = best_of(lambda: [extract_claims(t, gazetteer=gaz, title=h) for t, h in articles], repeat)
+    base = best_of(lambda: [trafilatura.extract(b) for _, b in pages], repeat)
+    n = len(articles)
+    print(
+        f"extract   {stats.sentences / ours:>10.1f} sentences/s, "
+        f"{stats.candidates / ours:.1f} candidate sentences/s "
+        f"({stats.candidates} of {stats.sentences} sentences parsed, {found} claims, "
+        f"{n} articles)",
+        flush=True,
+    )
+    print(
+        f"extract   {1000 * ours / n:>10.1f} ms/article  "
+        f"(baseline trafilatura.extract: {1000 * base / len(pages):.1f} ms/page)  "
+        f"ratio {(ours / n) / (base / len(pages)):5.2f}x (target <= 1.0); "
+        f"model load {load_seconds:.1f} s once per process",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = Path(tmp) / "texts.json"
+        texts.write_text(json.dumps(articles), encoding="utf-8")
+        probe = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--rss-probe", str(texts)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    rss = json.loads(probe.stdout)
+    print(
+        f"extract   peak resident memory: {rss['before']:.0f} MiB before loading the "
+        f"model, {rss['loaded']:.0f} MiB loaded (+{rss['loaded'] - rss['before']:.0f} MiB), "
+        f"{rss['after']:.0f} MiB after extracting {n} articles",
+        flush=True,
+    )
+
+
 def bench_pipeline(repeat: int) -> float:
     import trafilatura
 
@@ -181,13 +281,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-flow", action="store_true")
+    parser.add_argument("--only", choices=["extract"], help="run one section")
+    parser.add_argument("--rss-probe", metavar="TEXTS", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rss_probe:
+        return rss_probe(args.rss_probe)
     if not CORPORA.is_dir():
         print(f"bench: corpora not found at {CORPORA}", file=sys.stderr)
         return 2
+    if args.only == "extract":
+        bench_extract(args.repeat)
+        return 0
     bench_feeds(args.repeat)
     bench_pages(args.repeat)
     bench_claims(args.repeat)
+    bench_extract(args.repeat)
     plain = bench_pipeline(args.repeat)
     if not args.skip_flow:
         bench_flow(plain)

@@ -51,6 +51,9 @@ def _emit_json(obj: Any, out: TextIO) -> None:
 
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    from .runtime import load_extractor
+
+    load_extractor(cfg)  # a missing model is one line before Prefect starts or anything is fetched
     from .pipeline import configured_flow
 
     summary = configured_flow(cfg)(
@@ -107,8 +110,9 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.parsers.sniff import sniff_kind
 
     from .ingest import DocKind, Document, Harvest, extract_documents, follow_feed
-    from .runtime import gazetteer_for, make_fetcher
+    from .runtime import gazetteer_for, load_extractor, make_fetcher
 
+    load_extractor(cfg)
     data, ctype, url = _read_input(args.target, cfg)
     kind = args.kind or sniff_kind(data, content_type=ctype, name=args.target)
     gaz = gazetteer_for(cfg)
@@ -131,7 +135,7 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
         doc_kind: DocKind = "html" if kind == "html" else "text"
         docs = [Document(url=url, kind=doc_kind, data=data, content_type=ctype)]
         problems = []
-    results, more = extract_documents(docs, gazetteer=gaz)
+    results, more = extract_documents(docs, gazetteer=gaz, model=cfg.extract.model)
     problems.extend(more)
     for problem in problems:
         say("warning", problem)
@@ -203,12 +207,14 @@ def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
 
     from .record import reextract_all
-    from .runtime import alert_options, deliver, gazetteer_for
+    from .runtime import alert_options, deliver, gazetteer_for, load_extractor
 
+    load_extractor(cfg)
     gaz = gazetteer_for(cfg)
+    model = cfg.extract.model
     result = reextract_all(
         cfg.warehouse_path,
-        extract=lambda text, title: extract_claims(text, gazetteer=gaz, title=title),
+        extract=lambda text, title: extract_claims(text, gazetteer=gaz, title=title, model=model),
         extractor_version=EXTRACTOR_VERSION,
         channels=[c.name for c in cfg.channels],
         options=alert_options(cfg),

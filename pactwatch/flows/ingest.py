@@ -19,6 +19,7 @@ from pactwatch.parsers.feeds import parse_feed
 from pactwatch.parsers.gazetteer import Gazetteer
 from pactwatch.parsers.markup import decode_html, html_to_text
 from pactwatch.parsers.model import Article, Claim, FeedItem, ParsedFeed
+from pactwatch.parsers.nlp import ModelMissing
 from pactwatch.parsers.pages import extract_page
 from pactwatch.parsers.text import article_from_text
 from pactwatch.parsers.urls import canonicalize
@@ -351,6 +352,7 @@ def extract_documents(
     docs: Iterable[Document],
     *,
     gazetteer: Gazetteer,
+    model: str | None = None,
     known_hashes: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[Article, list[Claim]]], list[str]]:
     """Articles and their claims for every document; problems are returned, not raised.
@@ -359,6 +361,7 @@ def extract_documents(
     fetched URL) is skipped: only new or changed content is extracted again. A bug
     in claim extraction on one article is a problem for that article: the article
     is still stored, without claims, so `pactwatch reextract` can return to it.
+    A missing spaCy `model` is no article's bad luck: `ModelMissing` is raised.
     """
     known_hashes = known_hashes or {}
     out: list[tuple[Article, list[Claim]]] = []
@@ -376,7 +379,11 @@ def extract_documents(
         if stored == article.content_hash:
             continue
         try:
-            claims = extract_claims(article.text, gazetteer=gazetteer, title=article.title)
+            claims = extract_claims(
+                article.text, gazetteer=gazetteer, title=article.title, model=model
+            )
+        except ModelMissing:
+            raise
         except Exception as exc:  # one article's bad luck must not cost the run
             problems.append(
                 f"{article.url or doc.url}: claim extraction failed ({type(exc).__name__}: {exc});"

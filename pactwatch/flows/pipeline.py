@@ -38,7 +38,14 @@ from .channels import build_channels
 from .config import Config, SourceConfig, load_config
 from .ingest import FetchRow, Harvest, collect_source, extract_documents
 from .record import record_and_detect
-from .runtime import alert_options, deliver, gazetteer_for, make_fetcher, select_sources
+from .runtime import (
+    alert_options,
+    deliver,
+    gazetteer_for,
+    load_extractor,
+    make_fetcher,
+    select_sources,
+)
 
 
 @dataclass
@@ -234,7 +241,9 @@ def extract_task(
     gaz = gazetteer_for(cfg)
     out: list[Extraction] = []
     for h in harvests:
-        batch, problems = extract_documents(h.documents, gazetteer=gaz, known_hashes=known_hashes)
+        batch, problems = extract_documents(
+            h.documents, gazetteer=gaz, model=cfg.extract.model, known_hashes=known_hashes
+        )
         out.append(
             Extraction(
                 source=h.source,
@@ -323,6 +332,7 @@ def pactwatch_run(
     """One pipeline run: fetch, parse, extract, store, detect changes, deliver alerts."""
     cfg = load_config(config_path)
     build_channels(cfg.channels)  # fail on a missing secret before fetching anything
+    load_extractor(cfg)  # and on a missing spaCy model
     sources = select_sources(cfg, source_names)
     run_id = uuid.uuid4().hex[:12]
     summary = RunSummary(run_id=run_id)

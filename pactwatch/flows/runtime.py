@@ -11,6 +11,7 @@ from pactwatch.alerts.options import AlertOptions
 from pactwatch.alerts.outbox import DeliveryReport, deliver_pending
 from pactwatch.clock import now_utc
 from pactwatch.parsers.gazetteer import Gazetteer
+from pactwatch.parsers.nlp import load_pipeline
 
 from .channels import build_channels
 from .config import ActorEntry, Config, SourceConfig
@@ -33,6 +34,12 @@ def deliver(cfg: Config, *, due_only: bool = True) -> DeliveryReport:
         retry_delay=timedelta(seconds=cfg.alerts.retry_delay),
         due_only=due_only,
     )
+
+
+def load_extractor(cfg: Config) -> None:
+    """Load the `[extract] model` pipeline now, once per process, so a missing model
+    stops a command before it fetches anything (`ModelMissing`: one line, exit 2)."""
+    load_pipeline(cfg.extract.model)
 
 
 def gazetteer_for(cfg: Config) -> Gazetteer:

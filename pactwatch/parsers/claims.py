@@ -28,7 +28,7 @@ from pactwatch.parsers.sentences import split_sentences
 from pactwatch.parsers.speech import Speaker, SpeakerTracker
 from pactwatch.parsers.tree import Sentence
 
-__all__ = ["EXTRACTOR_VERSION", "Engine", "extract_claims"]
+__all__ = ["EXTRACTOR_VERSION", "Engine", "ExtractStats", "extract_claims"]
 
 Engine = Literal["tree", "surface", "both"]
 
@@ -54,6 +54,14 @@ _COALITION_NP = re.compile(
     r"\b[Tt]he\s+(?P<noun>accords?|pact|agreements?|framework|alliance|union|bloc|group|grouping|"
     r"station|programme|program|project|initiative|organi[sz]ation|association)\b(?!\s+(?:of|for)\b)"
 )
+
+
+@dataclass(slots=True)
+class ExtractStats:
+    """Counts `extract_claims` adds to when given one (`make bench` reads them)."""
+
+    sentences: int = 0  # sentences read
+    candidates: int = 0  # sentences the prefilter passed to the dependency parser
 
 
 def _overlaps(a: tuple[int, int], spans: list[Mention]) -> bool:
@@ -219,6 +227,7 @@ def extract_claims(
     title: str | None = None,
     model: str | None = None,
     engine: Engine = "both",
+    stats: ExtractStats | None = None,
 ) -> list[Claim]:
     """Every claim in `text`, in reading order; spans are offsets into `text`.
 
@@ -227,7 +236,8 @@ def extract_claims(
     chooses the readers: "tree" (rules over the dependency parse of candidate
     sentences, `pactwatch.parsers.relations`), "surface" (the older patterns over
     masked sentences), or "both" (the default while the tree rules take over: the
-    surface claims plus what the tree reads about subjects they missed).
+    surface claims plus what the tree reads about subjects they missed). `stats`,
+    when given, counts sentences and parsed candidates.
     """
     gaz = gazetteer or Gazetteer.default()
     named = gaz.find(text)
@@ -260,12 +270,14 @@ def extract_claims(
         previous_first = mentions[0][2] if mentions else None
         previous_list = _leading_list(sentence, mentions)
 
+    if stats is not None:
+        stats.sentences += len(steps)
     if engine == "surface":
         raws = [
             apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions else [] for st in steps
         ]
     else:
-        raws = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL)
+        raws = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL, stats)
     if engine == "both":
         ruled = [
             apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions else [] for st in steps
@@ -340,11 +352,17 @@ class _Step:
 
 
 def _parse_claims(
-    steps: list[_Step], gaz: Gazetteer, main: str | None, model: str
+    steps: list[_Step],
+    gaz: Gazetteer,
+    main: str | None,
+    model: str,
+    stats: ExtractStats | None = None,
 ) -> list[list[RawClaim]]:
     """Parse the candidate sentences in one batch and read claims from their trees."""
     vocab = vocabulary()
     todo = [i for i, st in enumerate(steps) if st.mentions and vocab.is_candidate(st.sentence)]
+    if stats is not None:
+        stats.candidates += len(todo)
     out: list[list[RawClaim]] = [[] for _ in steps]
     if not todo:
         return out
