@@ -1,0 +1,80 @@
+"""What every tree rule shares: claim construction, pairs, topics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pactwatch.parsers.model import ClaimKind, Modality
+from pactwatch.parsers.rule_parts import RawClaim
+from pactwatch.parsers.tree import Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = ["_claim", "_pairs", "_partner_claims", "_pos", "_topic"]
+
+
+def _pos(s: Sentence, tok: Token) -> int:
+    """The masked-text offset of a token (what speaker positions are measured in)."""
+    off = tok.idx
+    shift = 0
+    for slot in s.masked.slots.values():
+        if slot.end <= off:
+            shift += len(slot.token) - (slot.end - slot.start)
+    return off + shift
+
+
+def _claim(
+    s: Sentence,
+    tok: Token,
+    kind: ClaimKind,
+    modality: Modality,
+    **fields: object,
+) -> RawClaim:
+    return RawClaim(kind=kind, pos=_pos(s, tok), modality=modality, **fields)  # type: ignore[arg-type]
+
+
+def _pairs(s: Sentence, left: list[str], right: list[str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for a in left:
+        for b in right:
+            if a != b and s.gazetteer.stands_for(a) != s.gazetteer.stands_for(b):
+                pair = (a, b)
+                if pair not in out and (b, a) not in out:
+                    out.append(pair)
+    return out
+
+
+def _topic(s: Sentence, *toks: Token) -> str | None:
+    """What a cooperation is about: the object of "on"/"in"/"for" on the predicate or noun."""
+    for tok in toks:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "in", "for", "over"):
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs and not s.actor(objs[0]):
+                    words = [t.text for t in objs[0].subtree if not s.actor(t)]
+                    text = " ".join(words).strip().lower()
+                    if 2 < len(text) < 80:
+                        return text
+    return None
+
+
+def _partner_claims(
+    s: Sentence,
+    anchor: Token,
+    kind: ClaimKind,
+    left: list[str],
+    right: list[str],
+    mood: Modality,
+    topic: str | None,
+) -> Iterator[RawClaim]:
+    left, right = list(dict.fromkeys(left)), list(dict.fromkeys(right))
+    if right:
+        pairs = _pairs(s, left, right)
+    elif len(left) == 2:
+        pairs = _pairs(s, left[:1], left[1:])
+    else:
+        pairs = []  # several subjects and no partner: a multilateral act, not stated pairs
+    for a, b in pairs:
+        yield _claim(s, anchor, kind, mood, actors=(a, b), topic=topic)

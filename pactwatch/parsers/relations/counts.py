@@ -1,0 +1,179 @@
+"""Member counts read from the tree: a figure on a member noun of a coalition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pactwatch.parsers.model import Modality
+from pactwatch.parsers.numbers import Quantity
+from pactwatch.parsers.relations._common import _claim
+from pactwatch.parsers.rule_parts import RawClaim
+from pactwatch.parsers.tree import Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+# ---- counts ------------------------------------------------------------------
+
+_HAVE = frozenset(
+    [
+        "have",
+        "count",
+        "number",
+        "comprise",
+        "include",
+        "boast",
+        "total",
+        "reach",
+        "grow",
+        "expand",
+        "swell",
+        "rise",
+        "increase",
+        "bring",
+        "take",
+        "push",
+        "climb",
+        "stand",
+    ]
+)
+
+
+def _count_coalition(s: Sentence, noun: Token) -> str | None:
+    """The coalition a counted member noun belongs to ("17 members of the ILRS"); a
+    plain country noun counts only as what a coalition has ("NATO has 32 countries")."""
+    found = s.coalition_in(noun)
+    if found and noun.lemma_.lower() in s.vocab["member_nouns"]:
+        return found
+    head = noun.head
+    if noun.dep_ in ("compound", "amod", "nmod") and s.is_coalition(s.actor(head)):
+        return s.actor(head)  # "a 32-nation alliance"
+    if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in _HAVE:
+        for a in s.subject_actors(head):
+            if s.is_coalition(a):
+                return a
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in _HAVE:
+        return _grown_to(s, head.head)
+    return None
+
+
+def _grown_to(s: Sentence, verb: Token) -> str | None:
+    """ "the alliance grew to 32 members", "bringing its membership to 23"."""
+    for a in s.subject_actors(verb):
+        if s.is_coalition(a):
+            return a
+    for o in s.objects(verb):
+        hit = s.coalition_in(o)
+        if hit:
+            return hit
+        if any(p.lower_ == "its" for p in o.children) and s.main:
+            return s.main
+    return None
+
+
+def _dated_past(s: Sentence, verb: Token) -> bool:
+    """A past-tense verb in a sentence that names a year: "grew to 32 members in 2024"."""
+    if verb.tag_ != "VBD":
+        return False
+    when = any(
+        c.dep_ == "advcl" and any(g.lower_ in ("when", "after", "before") for g in c.children)
+        for c in verb.children
+    )
+    return when or any(
+        t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20") for t in s.doc
+    )
+
+
+def _past_figure(s: Sentence, noun: Token, number: Token) -> bool:
+    """ "up from 24", "the eight founding members", "seventeen signed in 2024"."""
+    verb = noun.head if noun.dep_ != "pobj" else noun.head.head
+    if verb.pos_ in ("VERB", "AUX") and _dated_past(s, verb):
+        return True
+    past = s.vocab["past_count_adjectives"]
+    if any(
+        c.lemma_.lower() in past or c.lower_ in past
+        for c in noun.children
+        if c.dep_ in ("amod", "compound")
+    ):
+        return True
+    for t in (number, noun):
+        h = t.head
+        if (h.dep_ == "prep" and h.lower_ in ("from",)) or (
+            t.dep_ == "pobj" and t.head.lower_ == "from"
+        ):
+            return True
+    return noun.dep_ == "nsubj" and (
+        noun.head.lemma_.lower() in s.vocab["join_verbs"] | s.vocab["leave_verbs"]
+    )
+
+
+def member_count(s: Sentence) -> Iterator[RawClaim]:
+    """A figure attached to a member noun of a coalition: "the ILRS has 17 members",
+    "NATO's 32 member states", "bringing the total to 50"."""
+    seen: set[int] = set()
+    for tok in s.tokens():
+        slot = s.slot(tok)
+        if slot is None or slot.kind != "quantity" or slot.quantity is None or id(slot) in seen:
+            continue
+        noun = tok.head if tok.dep_ in ("nummod", "quantmod", "compound", "amod") else None
+        while noun is not None and noun.dep_ in ("nummod", "quantmod") and noun.head is not noun:
+            noun = noun.head
+        if (
+            noun is not None
+            and noun.lemma_.lower() in s.vocab["member_nouns"] | s.vocab["group_nouns"]
+        ):
+            coalition = _count_coalition(s, noun)
+            if coalition is None or _past_figure(s, noun, tok) or slot.quantity.low in (0, 1):
+                continue
+            seen.add(id(slot))
+            mood = s.modality(noun.head) if noun.head.pos_ in ("VERB", "AUX") else "asserted"
+            yield _count(s, tok, coalition, slot.quantity, mood)
+        elif (
+            tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lemma_.lower() in _HAVE
+        ):
+            verb = tok.head.head
+            for o in s.objects(verb):
+                if o.lemma_.lower() not in (
+                    "total",
+                    "number",
+                    "tally",
+                    "membership",
+                    "count",
+                    "roster",
+                    "ranks",
+                ):
+                    continue
+                coalition = s.coalition_in(o) or _count_total_of(s, o, verb)
+                if coalition and not _dated_past(s, verb):
+                    seen.add(id(slot))
+                    yield _count(s, tok, coalition, slot.quantity, s.modality(verb))
+
+
+def _count_total_of(s: Sentence, total: Token, verb: Token) -> str | None:
+    """ "bringing the total number of signatories to 50": a total of members, of the
+    coalition the sentence's join is about."""
+    members = s.vocab["member_nouns"] | s.vocab["group_nouns"]
+    if not any(t.lemma_.lower() in members for t in total.subtree) and total.lemma_ != "membership":
+        head = verb.head if verb.dep_ in ("advcl", "conj", "xcomp") else None
+        if head is None or head.lemma_.lower() not in s.vocab["join_verbs"]:
+            return None
+        hits = [a for t in s.objects(head, ("to",)) for a in s.coalitions_of(t)]
+        return hits[0] if hits else None
+    for t in total.subtree:
+        hit = s.coalitions_of(t)
+        if hit:
+            return hit[0]
+    coalitions = {
+        a
+        for slot in s.masked.slots.values()
+        if slot.kind == "actor"
+        for a in [slot.actor]
+        if s.is_coalition(a)
+    }
+    return next(iter(coalitions)) if len(coalitions) == 1 else None
+
+
+def _count(s: Sentence, tok: Token, coalition: str, q: Quantity, mood: Modality) -> RawClaim:
+    return _claim(s, tok, "member_count", mood, coalition=coalition, quantity=q)

@@ -1,0 +1,271 @@
+"""Joins and departures read from the tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pactwatch.parsers.model import Modality
+from pactwatch.parsers.relations._common import _claim
+from pactwatch.parsers.rule_parts import RawClaim
+from pactwatch.parsers.tree import Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+# ---- joins -----------------------------------------------------------------
+
+
+def _status_of(s: Sentence, verb: Token) -> bool:
+    """ "joined BRICS as a partner country": partner, observer or candidate status."""
+    for p in verb.children:
+        if p.dep_ == "prep" and p.lower_ == "as":
+            for o in p.children:
+                words = {o.lemma_.lower(), *(c.lemma_.lower() for c in o.children)}
+                if words & s.vocab["status_nouns"]:
+                    return True
+    return False
+
+
+def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
+    """Subject joins, signs or accedes to a coalition. "Egypt and Iran joined BRICS"."""
+    for v in s.tokens():
+        lemma = v.lemma_.lower()
+        if lemma not in s.vocab["join_verbs"] or v.pos_ not in ("VERB", "AUX"):
+            continue
+        coalitions = [a for t in s.objects(v, ("to", "onto", "into")) for a in s.coalitions_of(t)]
+        if not coalitions:
+            continue
+        joiners = [a for a in s.subject_actors(v) if a not in coalitions]
+        mood = s.modality(v)
+        if _status_of(s, v):
+            continue  # partner or observer status is not membership (DESIGN section 4)
+        for coalition in coalitions:
+            for actor in joiners:
+                yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor)
+
+
+def _restricted(s: Sentence, noun: Token) -> bool:
+    """ "the first African nation", "the eighth this year", "under this administration":
+    an ordinal within a subset, not the coalition's count."""
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound") and c.text[:1].isupper() and not s.actor(c):
+            return True
+        if c.dep_ in ("amod",) and s.actor(c) and not s.is_coalition(s.actor(c)):
+            return True  # "the first Arab country"
+        if c.dep_ in ("npadvmod",) or (
+            c.dep_ == "prep" and c.lower_ in ("in", "under", "from", "since", "this")
+        ):
+            if (
+                c.dep_ == "prep"
+                and c.lower_ == "in"
+                and any(s.is_coalition(s.actor(o)) for o in c.children)
+            ):
+                continue
+            return True
+        if c.dep_ in ("acl", "relcl") and _restricted_clause(c):
+            return True
+    return False
+
+
+def _restricted_clause(clause: Token) -> bool:
+    """ "... to sign the Accords under this administration / since 2020 / this year"."""
+    for g in clause.children:
+        if g.dep_ == "npadvmod" or (g.dep_ == "prep" and g.lower_ in ("under", "since", "during")):
+            return True
+        dated = any(t.like_num or t.lower_ in ("year", "month", "week") for t in g.subtree)
+        if g.dep_ == "prep" and g.lower_ == "in" and dated:
+            return True
+    return False
+
+
+def _ordinals(s: Sentence, noun: Token) -> list[int]:
+    found: list[int] = []
+    for c in noun.lefts:
+        for t in c.subtree:
+            value = s.ordinal(t)
+            if value is not None and value not in found:
+                found.append(value)
+    return found
+
+
+def _membership_target(s: Sentence, noun: Token) -> str | None:
+    """The coalition a member noun belongs to: "member of NATO", "NATO's member",
+    "the 41st country to sign the Accords"."""
+    found = s.coalition_in(noun)
+    if found:
+        return found
+    for c in noun.children:
+        if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
+            for t in s.objects(c, ("to", "onto", "into")):
+                hits = s.coalitions_of(t)
+                if hits:
+                    return hits[0]
+    return None
+
+
+def _xcomp_target(s: Sentence, verb: Token) -> str | None:
+    """ "became the ninth country to join the ILRS", parsed with "to join" on the verb."""
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
+            for t in s.objects(c, ("to", "onto", "into")):
+                hits = s.coalitions_of(t)
+                if hits:
+                    return hits[0]
+    return None
+
+
+def _becoming_target(s: Sentence, verb: Token, noun: Token) -> str | None:
+    """The coalition of "became a member of X" / "the ninth country to join X", or None
+    when the noun is no member noun, or a plain "country" with nothing to join."""
+    nl = noun.lemma_.lower()
+    if nl not in s.vocab["member_nouns"] | s.vocab["group_nouns"]:
+        return None
+    coalition = _membership_target(s, noun) or _xcomp_target(s, verb)
+    if coalition is None or nl in s.vocab["member_nouns"] or _xcomp_target(s, verb):
+        return coalition
+    if any(c.dep_ in ("acl", "relcl") for c in noun.children):
+        return coalition
+    if s.coalition_in(noun) and nl in ("country", "nation", "state"):
+        return coalition
+    return None
+
+
+def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
+    """Subject becomes (or, with an ordinal, is) a member or signatory of a coalition.
+    "Sweden became NATO's 32nd member"; "Peru is the 41st nation to sign the Accords"."""
+    for v in s.tokens():
+        lemma = v.lemma_.lower()
+        if lemma not in s.vocab["become_verbs"] and lemma != "be":
+            continue
+        for noun in (c for c in v.children if c.dep_ in ("attr", "oprd", "acomp")):
+            nl = noun.lemma_.lower()
+            coalition = _becoming_target(s, v, noun)
+            if coalition is None:
+                continue
+            status = nl in s.vocab["status_nouns"] or any(
+                c.lemma_.lower() in s.vocab["status_nouns"]
+                for c in noun.children
+                if c.dep_ in ("compound", "amod")
+            )
+            joiners = [a for a in s.subject_actors(v) if a != coalition]
+            if not joiners:
+                continue
+            restricted = (
+                _restricted(s, noun)
+                or any(_restricted_clause(c) for c in v.children if c.dep_ in ("xcomp", "advcl"))
+                or any(
+                    t.dep_ == "npadvmod" and t.lemma_ in ("year", "month", "week", "decade")
+                    for t in v.subtree
+                )
+            )
+            ordinals = [] if restricted else _ordinals(s, noun)
+            if lemma == "be" and not ordinals:
+                continue
+            mood = s.modality(v)
+            if status:
+                continue  # "became a BRICS partner country": not membership
+            if len(ordinals) == len(joiners) > 1 and "respectively" in s.doc.text.lower():
+                for actor, ordinal in zip(joiners, ordinals, strict=True):
+                    yield _claim(
+                        s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=ordinal
+                    )
+                continue
+            single = ordinals[0] if len(ordinals) == 1 and len(joiners) == 1 else None
+            for actor in joiners:
+                yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=single)
+
+
+def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
+    """A coalition admits a member: "Timor-Leste was admitted to ASEAN", "NATO welcomed Finland"."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["join_passive_verbs"]:
+            continue
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        targets = [a for t in s.prep_objects(v, ("to", "into", "in")) for a in s.coalitions_of(t)]
+        as_member = any(
+            o.lemma_.lower() in s.vocab["member_nouns"] for o in s.prep_objects(v, ("as",))
+        )
+        if passive:
+            members = [a for a in s.subject_actors(v) if not s.is_coalition(a) or a in ("esa",)]
+            coalitions = targets or [
+                a for t in s.prep_objects(v, ("by",)) for a in s.coalitions_of(t)
+            ]
+        else:
+            subj = s.subject_actors(v)
+            coalitions = targets or [a for a in subj if s.is_coalition(a)]
+            members = [a for t in s.objects(v) for a in s.actors_of(t) if a not in coalitions]
+        if not coalitions or not members:
+            continue
+        if v.lemma_.lower() in ("welcome", "accept", "approve") and not (targets or as_member):
+            continue
+        mood = s.modality(v)
+        for c in coalitions:
+            for m in members:
+                if m != c:
+                    yield _claim(s, v, "joined", mood, coalition=c, actor=m)
+
+
+# ---- departures --------------------------------------------------------------
+
+
+def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
+    """Subject leaves, quits, withdraws or pulls out of a coalition; or is expelled."""
+    for v in s.tokens():
+        lemma = v.lemma_.lower()
+        phrasal = s.vocab.phrasal.get(lemma)
+        is_phrasal = phrasal is not None and any(
+            c.dep_ == "prt" and c.lower_ == phrasal for c in v.children
+        )
+        if lemma not in s.vocab["leave_verbs"] | s.vocab["leave_passive_verbs"] and not is_phrasal:
+            continue
+        if lemma in s.vocab["leave_passive_verbs"]:
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+            coalitions = [a for t in s.prep_objects(v, ("from",)) for a in s.coalitions_of(t)]
+            if passive:
+                leavers = s.subject_actors(v)
+            else:
+                coalitions = coalitions or [a for a in s.subject_actors(v) if s.is_coalition(a)]
+                leavers = [a for t in s.objects(v) for a in s.actors_of(t)]
+        else:
+            objs = s.objects(v, ("from", "of"))
+            coalitions = [a for t in objs for a in s.coalitions_of(t)]
+            leavers = s.subject_actors(v)
+        mood = s.modality(v)
+        for c in coalitions:
+            for who in leavers:
+                if who != c:
+                    yield _claim(s, v, "left", mood, coalition=c, actor=who)
+
+
+def leave_by_noun(s: Sentence) -> Iterator[RawClaim]:
+    """ "Russia's withdrawal from the treaty", "announced its exit from OPEC": a departure
+    named as a noun; finished only when the governing verb says so."""
+    for n in s.tokens():
+        if n.lemma_.lower() not in ("withdrawal", "exit", "departure", "pullout", "secession"):
+            continue
+        coalitions = [a for t in s.prep_objects(n, ("from", "of")) for a in s.coalitions_of(t)]
+        if not coalitions:
+            continue
+        leavers = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
+        gov = n.head
+        if not leavers and gov.pos_ in ("VERB", "AUX"):
+            leavers = s.subject_actors(gov)
+        if not leavers:
+            continue
+        done = gov.lemma_.lower() in (
+            "complete",
+            "finalise",
+            "finalize",
+            "formalise",
+            "formalize",
+            "take",
+        )
+        mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
+        if mood == "asserted" and not done:
+            mood = "hedged"
+        for c in coalitions:
+            for who in leavers:
+                if who != c:
+                    yield _claim(s, n, "left", mood, coalition=c, actor=who)

@@ -1,0 +1,171 @@
+"""Partnerships formed and ended, read from the tree: a partnership needs a relation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pactwatch.parsers.relations._common import _partner_claims, _topic
+from pactwatch.parsers.rule_parts import RawClaim
+from pactwatch.parsers.tree import Sentence
+
+if TYPE_CHECKING:
+    pass
+
+
+# ---- partnerships ------------------------------------------------------------
+
+
+def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
+    """Subject cooperates, partners or teams up with someone: "China will cooperate with Russia"."""
+    for v in s.tokens():
+        lemma = v.lemma_.lower()
+        needs_with = lemma in s.vocab["partner_verbs_need_with"]
+        if lemma not in s.vocab["partner_verbs"] and not needs_with:
+            continue
+        if v.pos_ not in ("VERB", "AUX"):
+            continue
+        partners = [
+            a
+            for t in s.objects(v, ("with", "alongside"))
+            if t.dep_ == "pobj"
+            for a in s.actors_of(t)
+        ]
+        if needs_with and not partners:
+            continue
+        if lemma == "join" and not any(c.lemma_ == "force" for c in v.children if c.dep_ == "dobj"):
+            continue
+        yield from _partner_claims(
+            s, v, "partnership", s.subject_actors(v), partners, s.modality(v), _topic(s, v)
+        )
+
+
+def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
+    """Subject signs an agreement, MoU or deal with someone (or two subjects sign one)."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["agreement_verbs"]:
+            continue
+        for n in (c for c in v.children if c.dep_ in ("dobj", "nsubjpass")):
+            if n.lemma_.lower() not in s.vocab["agreement_nouns"]:
+                continue
+            # "a memorandum of understanding with Egypt": the with-phrase may hang
+            # anywhere inside the agreement's noun phrase
+            inside = [t for t in n.subtree if t.pos_ in ("NOUN", "PROPN") and not s.actor(t)]
+            partners = [
+                a
+                for t in [
+                    *(o for x in inside for o in s.prep_objects(x, ("with", "between"))),
+                    *s.prep_objects(v, ("with",)),
+                ]
+                for a in s.actors_of(t)
+            ]
+            left = s.subject_actors(v) if n.dep_ == "dobj" else []
+            if not left and len(partners) == 2:
+                left, partners = partners[:1], partners[1:]
+            if any(s.is_coalition(a) and not s.is_actor(a) for a in left + partners):
+                continue  # signing "the Accords" is a join, read by join_by_verb
+            yield from _partner_claims(
+                s, v, "partnership", left, partners, s.modality(v), _topic(s, n, v)
+            )
+
+
+def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
+    """A cooperation noun with its sides: "deepened their cooperation with Egypt",
+    "Pakistan and China have been strategic partners"."""
+    for n in s.tokens():
+        nl = n.lemma_.lower()
+        if nl in s.vocab["cooperation_nouns"]:
+            gov = n.head
+            # "deepened their cooperation with Egypt" forms a partnership; "their relationship
+            # with the EU is bilateral" only describes one, good or bad
+            if n.dep_ not in ("dobj", "pobj") or gov is n:
+                continue
+            if gov.lemma_.lower() in s.vocab["end_verbs"]:
+                continue
+            if n.dep_ == "dobj" and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]:
+                continue
+            partners = [a for t in s.prep_objects(n, ("with", "between")) for a in s.actors_of(t)]
+            owners = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
+            if not owners or any(
+                c.lower_ in ("its", "their") for c in n.children if c.dep_ == "poss"
+            ):
+                owners = s.subject_actors(gov) if gov.pos_ in ("VERB", "AUX") else owners
+            if not partners and len(owners) != 2:
+                continue
+            yield from _partner_claims(
+                s, n, "partnership", owners, partners, s.modality(gov), _topic(s, n)
+            )
+        elif nl in ("partner", "ally") and n.dep_ == "attr" and n.head.lemma_ in ("be", "become"):
+            subj = s.subject_actors(n.head)
+            partners = [a for t in s.prep_objects(n, ("of", "with")) for a in s.actors_of(t)]
+            if any(s.is_coalition(a) for a in subj + partners):
+                continue
+            yield from _partner_claims(
+                s, n.head, "partnership", subj, partners, s.modality(n.head), None
+            )
+
+
+def payload_on_mission(s: Sentence) -> Iterator[RawClaim]:
+    """Subject flies a payload on another country's mission: a partnership with its owner."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["carry_verbs"]:
+            continue
+        payloads = [
+            c
+            for c in v.children
+            if c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["payload_nouns"]
+        ]
+        if not payloads:
+            continue
+        owners: list[str] = []
+        for t in [
+            *s.prep_objects(v, ("on", "aboard", "onboard")),
+            *(o for p in payloads for o in s.prep_objects(p, ("on", "aboard", "onboard"))),
+        ]:
+            for u in t.subtree:
+                slot = s.slot(u)
+                if slot is not None and slot.kind == "mission" and slot.actor not in owners:
+                    owners.append(slot.actor or "")
+        owners = [o for o in owners if o]
+        if not owners:
+            continue
+        yield from _partner_claims(
+            s, v, "partnership", s.subject_actors(v), owners, s.modality(v), None
+        )
+
+
+def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
+    """Subject ends, suspends or severs its cooperation with someone; a bloc suspends a member."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["end_verbs"] or v.pos_ not in ("VERB", "AUX"):
+            continue
+        mood = s.modality(v)
+        subj = s.subject_actors(v)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        for n in s.objects(v):
+            nl = n.lemma_.lower()
+            if nl in s.vocab["cooperation_nouns"] | s.vocab["agreement_nouns"] | {"membership"}:
+                partners = [
+                    a
+                    for t in [
+                        *s.prep_objects(n, ("with", "between")),
+                        *s.prep_objects(v, ("with",)),
+                    ]
+                    for a in s.actors_of(t)
+                ]
+                owners = subj
+                if nl == "membership":
+                    partners = partners or [
+                        a for t in s.prep_objects(n, ("in", "of")) for a in s.actors_of(t)
+                    ]
+                yield from _partner_claims(
+                    s, v, "partnership_ended", owners, partners, mood, _topic(s, n)
+                )
+            elif not passive and s.actors_of(n) and any(s.is_coalition(a) for a in subj):
+                blocs = [a for a in subj if s.is_coalition(a)]
+                yield from _partner_claims(
+                    s, v, "partnership_ended", blocs, s.actors_of(n), mood, None
+                )
+        if passive:
+            blocs = [a for t in s.prep_objects(v, ("from", "by")) for a in s.coalitions_of(t)]
+            yield from _partner_claims(s, v, "partnership_ended", subj, blocs, mood, None)

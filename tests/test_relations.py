@@ -1,0 +1,151 @@
+"""One row per rule of `pactwatch.parsers.relations`: the dependency-tree readers.
+
+Each row is a sentence written for this file, the rule it exercises, and the
+claims the tree alone must read from it (engine "tree": the surface patterns are
+off, so a row proves its rule, not the older patterns). Adding a phrasing to
+`parsers/data/predicates.json` means adding a row here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pactwatch.parsers.claims import extract_claims
+from pactwatch.parsers.relations import RULES
+
+Row = tuple[str, str, set[tuple[object, ...]]]
+
+
+def _read(sentence: str) -> set[tuple[object, ...]]:
+    out: set[tuple[object, ...]] = set()
+    for c in extract_claims(sentence, engine="tree"):
+        if c.kind == "member_count":
+            out.add((c.kind, c.coalition, c.value, c.low, c.high, c.modality))
+        elif c.kind in ("joined", "left"):
+            out.add((c.kind, c.coalition, c.actor, c.ordinal, c.modality))
+        else:
+            out.add((c.kind, frozenset(c.actors or ()), c.modality))
+    return out
+
+
+def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object, ...]:
+    return (kind, frozenset({a, b}), modality)
+
+
+ROWS: list[Row] = [
+    (
+        "join_by_verb",
+        "Kenya and Ghana joined the Artemis Accords on Monday.",
+        {
+            ("joined", "artemis-accords", "KE", None, "asserted"),
+            ("joined", "artemis-accords", "GH", None, "asserted"),
+        },
+    ),
+    (
+        "join_by_verb",
+        "Officials said Peru plans to join the ILRS next year.",
+        {("joined", "ilrs", "PE", None, "hedged")},
+    ),
+    ("join_by_verb", "Is Norway ready to join the ILRS?", set()),  # a question states nothing
+    (
+        "join_by_becoming",
+        "Chile became the 52nd country to sign the Artemis Accords.",
+        {("joined", "artemis-accords", "CL", 52, "asserted")},
+    ),
+    (
+        "join_by_becoming",
+        "Laos and Nepal became the 60th and 61st signatories of the Artemis Accords, respectively.",
+        {
+            ("joined", "artemis-accords", "LA", 60, "asserted"),
+            ("joined", "artemis-accords", "NP", 61, "asserted"),
+        },
+    ),
+    ("join_by_becoming", "Fiji became a BRICS partner country in January.", set()),
+    (
+        "join_by_becoming",
+        "Angola became the tenth country this year to sign the Artemis Accords.",
+        {("joined", "artemis-accords", "AO", None, "asserted")},
+    ),
+    (
+        "join_by_admission",
+        "Mongolia was admitted to the Shanghai Cooperation Organisation last week.",
+        {("joined", "sco", "MN", None, "asserted")},
+    ),
+    (
+        "leave_by_verb",
+        "Gabon withdrew from OPEC after a long dispute.",
+        {("left", "opec", "GA", None, "asserted")},
+    ),
+    (
+        "leave_by_verb",
+        "Chad has no plans to quit the Paris Agreement.",
+        {("left", "paris-agreement", "TD", None, "negated")},
+    ),
+    (
+        "leave_by_noun",
+        "Bolivia announced its withdrawal from the Council of Europe on Friday.",
+        {("left", "coe", "BO", None, "hedged")},
+    ),
+    (
+        "partnership_by_verb",
+        "Brazil will cooperate with India on satellite navigation.",
+        {_pair("partnership", "BR", "IN", "hedged")},
+    ),
+    (
+        "partnership_by_agreement",
+        "Japan signed a memorandum of understanding with Egypt on lunar science.",
+        {_pair("partnership", "JP", "EG")},
+    ),
+    (
+        "partnership_by_noun",
+        "Peru and Chile deepened their cooperation on space weather.",
+        {_pair("partnership", "PE", "CL")},
+    ),
+    # a relationship described is no partnership formed
+    ("partnership_by_noun", "Their relationship with the EU is complicated.", set()),
+    # countries in one list do not pair up
+    ("partnership_by_noun", "Athletes from Kenya, Peru and Japan ran in Berlin.", set()),
+    (
+        "payload_on_mission",
+        "Pakistan will fly a payload on Chang'e-8.",
+        {_pair("partnership", "PK", "CN", "hedged")},
+    ),
+    (
+        "partnership_ended",
+        "ESA suspended its cooperation with Roscosmos on the rover.",
+        {_pair("partnership_ended", "esa", "roscosmos")},
+    ),
+    (
+        "partnership_ended",
+        "The African Union suspended Guinea after the coup.",
+        {_pair("partnership_ended", "african-union", "GN")},
+    ),
+    (
+        "member_count",
+        "The ILRS now has 14 members, officials said.",
+        {("member_count", "ilrs", 14, 14, 14, "asserted")},
+    ),
+    (
+        "member_count",
+        "NATO's 32 members met in Vilnius.",
+        {("member_count", "nato", 32, 32, 32, "asserted")},
+    ),
+    ("member_count", "The eight founding members of the accords met in Rome.", set()),
+    (
+        "member_count",
+        "The alliance grew to 30 members in 2020 when it admitted a neighbour.",
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "sentence", "expected"), ROWS, ids=[f"{r}:{s[:40]}" for r, s, _ in ROWS]
+)
+def test_rule_row(rule: str, sentence: str, expected: set[tuple[object, ...]]) -> None:
+    assert _read(sentence) == expected
+
+
+def test_every_rule_has_a_row() -> None:
+    names = {rule.__name__ for rule in RULES}
+    assert names == {r for r, _, _ in ROWS}
