@@ -34,10 +34,12 @@ pytestmark = [
 # real-news-dev, first honest measurement (extractor 2026.12.06-1, 83 files):
 # tp=79 fp=51 fn=162, P=0.608 R=0.328 F1=0.426. Raised with the tree's readings
 # winning over the surface patterns' (same extractor version, same session):
-# tp=89 fp=42 fn=152, P=0.679 R=0.369 F1=0.478.
+# tp=89 fp=42 fn=152, P=0.679 R=0.369 F1=0.478. Joins without an object in an
+# article about one coalition, and rosters after "including":
+# tp=100 fp=44 fn=141, P=0.694 R=0.415 F1=0.519.
 # Target (issue "Claims from real journalism"): F1 >= 0.80, precision >= 0.85.
-MIN_F1 = 0.478
-MIN_PRECISION = 0.679
+MIN_F1 = 0.519
+MIN_PRECISION = 0.694
 
 # real-news-offtopic (78 files): false claims allowed per kind, today's counts.
 # Ceilings only go down. Target: no false joined, left or member_count at all, at

@@ -48,6 +48,18 @@ ROWS: list[Row] = [
     ),
     ("join_by_verb", "Is Norway ready to join the ILRS?", set()),  # a question states nothing
     (
+        # no object: the coalition the article is about (here named in the same text)
+        "join_by_verb",
+        "The ILRS keeps growing. Laos and Peru signed up during 2023.",
+        {("joined", "ilrs", "LA", None, "asserted"), ("joined", "ilrs", "PE", None, "asserted")},
+    ),
+    (
+        "join_by_verb",
+        "The ILRS keeps growing. Since then, three more countries have signed, including "
+        "Kenya and Ghana.",
+        {("joined", "ilrs", "KE", None, "asserted"), ("joined", "ilrs", "GH", None, "asserted")},
+    ),
+    (
         "join_by_becoming",
         "Chile became the 52nd country to sign the Artemis Accords.",
         {("joined", "artemis-accords", "CL", 52, "asserted")},

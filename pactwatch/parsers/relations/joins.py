@@ -28,6 +28,35 @@ def _status_of(s: Sentence, verb: Token) -> bool:
     return False
 
 
+# Prepositions that date or list a join rather than naming what was joined.
+_NOT_AN_OBJECT = frozenset(
+    ["in", "on", "during", "since", "after", "before", "at", "by", "including", "like"]
+)
+
+
+def _implied_coalition(s: Sentence, verb: Token) -> list[str]:
+    """ "Laos and Peru signed up in 2023", "six more countries have signed": a join with
+    no object, in an article about one coalition, is a join of that coalition."""
+    if s.main is None:
+        return []
+    for c in verb.children:
+        if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ not in _NOT_AN_OBJECT):
+            return []
+    return [s.main]
+
+
+def _roster(s: Sentence, verb: Token) -> list[str]:
+    """ "six more countries have signed, including Ukraine and Brazil": the members a
+    counted subject lists."""
+    out: list[str] = []
+    for t in [*s.subjects(verb), verb]:
+        for p in t.children:
+            if p.dep_ == "prep" and p.lower_ in ("including", "like"):
+                for o in (c for c in p.children if c.dep_ == "pobj"):
+                    out += [a for a in s.actors_of(o) if not s.is_coalition(a)]
+    return list(dict.fromkeys(out))
+
+
 def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject joins, signs or accedes to a coalition. "Egypt and Iran joined BRICS"."""
     for v in s.tokens():
@@ -36,8 +65,10 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
             continue
         coalitions = [a for t in s.objects(v, ("to", "onto", "into")) for a in s.coalitions_of(t)]
         if not coalitions:
+            coalitions = _implied_coalition(s, v)
+        if not coalitions:
             continue
-        joiners = [a for a in s.subject_actors(v) if a not in coalitions]
+        joiners = [a for a in s.subject_actors(v) if a not in coalitions] or _roster(s, v)
         mood = s.modality(v)
         if _status_of(s, v):
             continue  # partner or observer status is not membership (DESIGN section 4)
