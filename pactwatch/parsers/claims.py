@@ -272,17 +272,16 @@ def extract_claims(
 
     if stats is not None:
         stats.sentences += len(steps)
+    ruled = [
+        apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions and engine != "tree" else []
+        for st in steps
+    ]
     if engine == "surface":
-        raws = [
-            apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions else [] for st in steps
-        ]
+        raws = ruled
     else:
         raws = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL, stats)
-    if engine == "both":
-        ruled = [
-            apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions else [] for st in steps
-        ]
-        raws = [_merge(a, b) for a, b in zip(ruled, raws, strict=True)]
+        if engine == "both":
+            raws = [_merge(a, b) for a, b in zip(ruled, raws, strict=True)]
 
     claims: list[Claim] = []
     for st, found in zip(steps, raws, strict=True):
@@ -316,7 +315,7 @@ def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
     the more cautious modality wins (a false "asserted" wakes someone at night), and
     the tree's ordinal wins: it knows which noun the ordinal modifies."""
     tree = {_subject(p): p for p in parsed}
-    counted = {p.coalition for p in parsed if p.kind == "member_count"}
+    counted = {r.coalition for r in ruled if r.kind == "member_count"}
     out: list[RawClaim] = []
     for r in ruled:
         p = tree.pop(_subject(r), None)
@@ -326,15 +325,7 @@ def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
         mood = max(r.modality, p.modality, key=lambda m: _CAUTION[m])
         ordinal = p.ordinal if p.ordinal is not None else r.ordinal
         out.append(replace(r, modality=mood, ordinal=ordinal))
-    out += [
-        p
-        for p in tree.values()
-        if not (
-            p.kind == "member_count"
-            and p.coalition in counted
-            and any(r.kind == "member_count" and r.coalition == p.coalition for r in ruled)
-        )
-    ]
+    out += [p for p in tree.values() if not (p.kind == "member_count" and p.coalition in counted)]
     return sorted(out, key=lambda c: c.pos)
 
 

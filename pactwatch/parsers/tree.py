@@ -189,8 +189,8 @@ class Sentence:
         return []
 
     def _adjacent_subject(self, verb: Token) -> list[Token]:
-        """A finite verb the parser left without a subject ("... as Spain, Ecuador and
-        India became the 25th, 26th and 27th"): the actor noun right before it is one."""
+        """A finite verb the parser left without a named subject ("officials cheered as
+        Laos and Nepal became the 60th and 61st"): the actor noun right before it is one."""
         if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
             return []
         before = self.doc[verb.i - 1]
@@ -223,11 +223,11 @@ class Sentence:
         for c in verb.children:
             if c.dep_ in ("dobj", "attr", "oprd"):
                 out += self.group(c)
-            elif c.dep_ == "prep" and c.lemma_.lower() in wanted:
+            elif c.dep_ == "prep" and c.lower_ in wanted:
                 out += [t for o in c.children if o.dep_ == "pobj" for t in self.group(o)]
             elif c.dep_ == "prt":
                 for p in c.children:
-                    if p.dep_ == "prep" and p.lemma_.lower() in wanted:
+                    if p.dep_ == "prep" and p.lower_ in wanted:
                         out += [t for o in p.children if o.dep_ == "pobj" for t in self.group(o)]
         return out
 
@@ -236,7 +236,7 @@ class Sentence:
         return [
             t
             for c in tok.children
-            if c.dep_ == "prep" and c.lemma_.lower() in wanted
+            if c.dep_ == "prep" and c.lower_ in wanted
             for o in c.children
             if o.dep_ == "pobj"
             for t in self.group(o)

@@ -12,7 +12,7 @@ from pactwatch.parsers.tree import Sentence
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["_claim", "_pairs", "_partner_claims", "_pos", "_topic"]
+__all__ = ["_claim", "_pairs", "_partner_claims", "_pos", "_topic", "object_coalitions"]
 
 
 def _pos(s: Sentence, tok: Token) -> int:
@@ -78,3 +78,10 @@ def _partner_claims(
         pairs = []  # several subjects and no partner: a multilateral act, not stated pairs
     for a, b in pairs:
         yield _claim(s, anchor, kind, mood, actors=(a, b), topic=topic)
+
+
+def object_coalitions(
+    s: Sentence, verb: Token, preps: tuple[str, ...] = ("to", "onto", "into")
+) -> list[str]:
+    """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each."""
+    return list(dict.fromkeys(a for t in s.objects(verb, preps) for a in s.coalitions_of(t)))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
 from pactwatch.parsers.numbers import Quantity
-from pactwatch.parsers.relations._common import _claim
+from pactwatch.parsers.relations._common import _claim, object_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -159,7 +159,7 @@ def _count_total_of(s: Sentence, total: Token, verb: Token) -> str | None:
         head = verb.head if verb.dep_ in ("advcl", "conj", "xcomp") else None
         if head is None or head.lemma_.lower() not in s.vocab["join_verbs"]:
             return None
-        hits = [a for t in s.objects(head, ("to",)) for a in s.coalitions_of(t)]
+        hits = object_coalitions(s, head, ("to",))
         return hits[0] if hits else None
     for t in total.subtree:
         hit = s.coalitions_of(t)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.relations._common import _claim
+from pactwatch.parsers.relations._common import _claim, object_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -50,10 +50,8 @@ def _roster(s: Sentence, verb: Token) -> list[str]:
     counted subject lists."""
     out: list[str] = []
     for t in [*s.subjects(verb), verb]:
-        for p in t.children:
-            if p.dep_ == "prep" and p.lower_ in ("including", "like"):
-                for o in (c for c in p.children if c.dep_ == "pobj"):
-                    out += [a for a in s.actors_of(o) if not s.is_coalition(a)]
+        for o in s.prep_objects(t, ("including", "like")):
+            out += [a for a in s.actors_of(o) if not s.is_coalition(a)]
     return list(dict.fromkeys(out))
 
 
@@ -63,15 +61,11 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
         lemma = v.lemma_.lower()
         if lemma not in s.vocab["join_verbs"] or v.pos_ not in ("VERB", "AUX"):
             continue
-        coalitions = [a for t in s.objects(v, ("to", "onto", "into")) for a in s.coalitions_of(t)]
-        if not coalitions:
-            coalitions = _implied_coalition(s, v)
-        if not coalitions:
-            continue
+        coalitions = object_coalitions(s, v) or _implied_coalition(s, v)
+        if not coalitions or _status_of(s, v):
+            continue  # partner or observer status is not membership (DESIGN section 4)
         joiners = [a for a in s.subject_actors(v) if a not in coalitions] or _roster(s, v)
         mood = s.modality(v)
-        if _status_of(s, v):
-            continue  # partner or observer status is not membership (DESIGN section 4)
         for coalition in coalitions:
             for actor in joiners:
                 yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor)
@@ -129,10 +123,9 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
         return found
     for c in noun.children:
         if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
-            for t in s.objects(c, ("to", "onto", "into")):
-                hits = s.coalitions_of(t)
-                if hits:
-                    return hits[0]
+            hits = object_coalitions(s, c)
+            if hits:
+                return hits[0]
     return None
 
 
@@ -140,10 +133,9 @@ def _xcomp_target(s: Sentence, verb: Token) -> str | None:
     """ "became the ninth country to join the ILRS", parsed with "to join" on the verb."""
     for c in verb.children:
         if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
-            for t in s.objects(c, ("to", "onto", "into")):
-                hits = s.coalitions_of(t)
-                if hits:
-                    return hits[0]
+            hits = object_coalitions(s, c)
+            if hits:
+                return hits[0]
     return None
 
 
@@ -153,8 +145,9 @@ def _becoming_target(s: Sentence, verb: Token, noun: Token) -> str | None:
     nl = noun.lemma_.lower()
     if nl not in s.vocab["member_nouns"] | s.vocab["group_nouns"]:
         return None
-    coalition = _membership_target(s, noun) or _xcomp_target(s, verb)
-    if coalition is None or nl in s.vocab["member_nouns"] or _xcomp_target(s, verb):
+    via_clause = _xcomp_target(s, verb)
+    coalition = _membership_target(s, noun) or via_clause
+    if coalition is None or nl in s.vocab["member_nouns"] or via_clause:
         return coalition
     if any(c.dep_ in ("acl", "relcl") for c in noun.children):
         return coalition
