@@ -148,6 +148,47 @@ ROWS: list[Row] = [
         "The alliance grew to 30 members in 2020 when it admitted a neighbour.",
         set(),
     ),
+    # ---- tree phenomena shared by every rule -----------------------------------
+    (
+        # the middle of a long list parsed as appositions is still the list
+        "join_by_becoming",
+        "Saudi Arabia, Kenya, the Dominican Republic, Chile and Ghana officially became new "
+        "ILRS members.",
+        {("joined", "ilrs", a, None, "asserted") for a in ("SA", "KE", "DO", "CL", "GH")},
+    ),
+    (
+        # ... or as a bare noun modifier of the first
+        "join_by_becoming",
+        "Chile, Peru, the Dominican Republic, Kenya and Ghana formally became new ILRS members.",
+        {("joined", "ilrs", a, None, "asserted") for a in ("CL", "PE", "DO", "KE", "GH")},
+    ),
+    (
+        # "the association" in an article about one coalition is that coalition
+        "join_by_becoming",
+        "BRICS met in Kazan. In 2026, Kenya and Peru became full members of the association.",
+        {("joined", "brics", "KE", None, "asserted"), ("joined", "brics", "PE", None, "asserted")},
+    ),
+    (
+        # a preposition of refusal governs the join
+        "join_by_admission",
+        "Several NATO states have argued against admitting Georgia to the alliance.",
+        {("joined", "nato", "GE", None, "negated")},
+    ),
+    (
+        # "they" in a reported clause is whoever reports it
+        "leave_by_verb",
+        "Chad and Sudan announced on Friday that they have quit the African Union.",
+        {
+            ("left", "african-union", "TD", None, "asserted"),
+            ("left", "african-union", "SD", None, "asserted"),
+        },
+    ),
+    (
+        # a dateline read as a second subject does not take the claim
+        "join_by_becoming",
+        "Nairobi: Peru on Monday became the 12th member of the ILRS.",
+        {("joined", "ilrs", "PE", 12, "asserted")},
+    ),
 ]
 
 
@@ -161,3 +202,27 @@ def test_rule_row(rule: str, sentence: str, expected: set[tuple[object, ...]]) -
 def test_every_rule_has_a_row() -> None:
     names = {rule.__name__ for rule in RULES}
     assert names == {r for r, _, _ in ROWS}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Peru has become the 12th member of the ILRS, Foreign Minister Ana Rojas said.",
+            "Ana Rojas",
+        ),
+        ("Peru has joined the ILRS, according to the Peruvian Space Agency Conida.", "Conida"),
+    ],
+)
+def test_speaker_read_from_the_tree(text: str, speaker: str | None) -> None:
+    said = [c.attributed_to for c in extract_claims(text, engine="tree")]
+    assert said and all((s or None) == speaker or (speaker and s and speaker in s) for s in said)
+
+
+def test_a_join_stated_twice_is_one_claim() -> None:
+    text = (
+        "Peru marked its turn west by joining the ILRS. Peru became the 12th member of the "
+        "ILRS on Monday. Analysts said Peru joined the ILRS to win contracts."
+    )
+    joins = [c for c in extract_claims(text) if c.kind == "joined"]
+    assert [(c.actor, c.ordinal, c.attributed_to) for c in joins] == [("PE", 12, None)]

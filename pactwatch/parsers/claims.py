@@ -34,7 +34,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.06-1"
+EXTRACTOR_VERSION = "2026.12.07-1"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -293,13 +293,37 @@ def extract_claims(
                 raw,
                 st.sentence,
                 (st.start, st.end),
-                st.speaker.name if st.speaker and raw.pos >= st.speaker.from_pos else None,
+                # the article's tracker knows full names ("Zhang" is "Zhang Kejian");
+                # the tree finds speakers after the claim ("..., Kristersson said")
+                (st.speaker.name if st.speaker and raw.pos >= st.speaker.from_pos else None)
+                or raw.speaker,
             )
             key = _key(claim)
             if key not in seen:
                 seen.add(key)
                 claims.append(claim)
-    return claims
+    return _once_per_article(claims)
+
+
+def _once_per_article(claims: list[Claim]) -> list[Claim]:
+    """A join or exit an article states again ("by joining the alliance", "after its
+    accession") is one statement, not several: of the claims with the same kind,
+    coalition, actor, modality and speaker, those with an ordinal are kept, and
+    without any the first is."""
+
+    def same(c: Claim) -> tuple[object, ...]:
+        return (c.kind, c.coalition, c.actor, c.modality, c.attributed_to)
+
+    ranked = {same(c) for c in claims if c.kind in ("joined", "left") and c.ordinal is not None}
+    seen: set[tuple[object, ...]] = set()
+    out: list[Claim] = []
+    for c in claims:
+        if c.kind in ("joined", "left") and c.ordinal is None:
+            if same(c) in ranked or same(c) in seen:
+                continue
+            seen.add(same(c))
+        out.append(c)
+    return out
 
 
 def _subject(raw: RawClaim) -> tuple[object, ...]:
@@ -324,7 +348,7 @@ def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
             continue
         mood = max(r.modality, p.modality, key=lambda m: _CAUTION[m])
         ordinal = p.ordinal if p.ordinal is not None else r.ordinal
-        out.append(replace(r, modality=mood, ordinal=ordinal))
+        out.append(replace(r, modality=mood, ordinal=ordinal, speaker=p.speaker or r.speaker))
     out += [p for p in tree.values() if not (p.kind == "member_count" and p.coalition in counted)]
     return sorted(out, key=lambda c: c.pos)
 

@@ -53,6 +53,7 @@ class RawClaim:
     quantity: Quantity | None = None
     ordinal: int | None = None
     topic: str | None = None
+    speaker: str | None = None  # who the tree says states it ("X said", "according to X")
 
 
 F = re.IGNORECASE

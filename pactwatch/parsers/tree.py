@@ -54,6 +54,7 @@ _STAND_IN = frozenset(
     ]
 )
 _PERSONAL = frozenset(["it", "its", "they", "their", "itself", "themselves"])
+_REPORTED_PRONOUNS = frozenset(["it", "they", "we"])
 
 
 @dataclass
@@ -97,8 +98,38 @@ class Sentence:
         return aid is not None and self.gazetteer.is_actor(aid)
 
     def group(self, tok: Token) -> list[Token]:
-        """A noun and its conjuncts ("Egypt, Iran and the UAE"), in order."""
-        return sorted([tok, *tok.conjuncts], key=lambda t: t.i)
+        """A noun and its conjuncts ("Egypt, Iran and the UAE"), in order. The parser
+        often reads the middle of a long list as appositions (or as a bare noun
+        modifier) ("Saudi Arabia, Iran, the
+        UAE, Ethiopia and Egypt"): an apposition naming an actor of the same sort as
+        its head, in a list that ends with a conjunction, is one more member."""
+        found = {tok.i: tok}
+        todo = [tok]
+        while todo:
+            t = todo.pop()
+            nxt = list(t.conjuncts)
+            if self._same_sort(t):
+                nxt += [
+                    c
+                    for c in t.children
+                    if c.dep_ in ("appos", "npadvmod") and self._same_sort(c, t)
+                ]
+            for n in nxt:
+                if n.i not in found:
+                    found[n.i] = n
+                    todo.append(n)
+        members = sorted(found.values(), key=lambda t: t.i)
+        if len(members) > 1 and not any(m.dep_ == "conj" for m in members):
+            # appositions alone ("Iran, a founding member") are descriptions, not a list
+            return sorted([tok, *tok.conjuncts], key=lambda t: t.i)
+        return members
+
+    def _same_sort(self, tok: Token, other: Token | None = None) -> bool:
+        """`tok` names a non-coalition actor (and so does `other`, when given)."""
+        aid = self.actor(tok)
+        if aid is None or self.is_coalition(aid):
+            return False
+        return other is None or self._same_sort(other)
 
     def actors_of(self, tok: Token) -> list[str]:
         """The actors a noun phrase names, one per conjunct; stand-in nouns
@@ -135,7 +166,26 @@ class Sentence:
         return out
 
     def coalitions_of(self, tok: Token) -> list[str]:
-        return [a for a in self.actors_of(tok) if self.is_coalition(a)]
+        found = [a for a in self.actors_of(tok) if self.is_coalition(a)]
+        if not found and self.main and self.means_main(tok):
+            return [self.main]
+        return found
+
+    def means_main(self, tok: Token) -> bool:
+        """ "the association", "the agreement": a definite institution noun that names
+        nothing else stands for the article's main coalition when it is a word for
+        institutions in general or one of that coalition's own anaphors (gazetteer)."""
+        if not self.main or self.actor(tok) is not None or tok.pos_ not in ("NOUN", "PROPN"):
+            return False
+        words = {tok.lemma_.lower(), tok.lower_}
+        if not words & (self.vocab["coalition_nouns"] | set(self.gazetteer.anaphors(self.main))):
+            return False
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children)
+        named = any(
+            c.dep_ in ("compound", "poss", "nmod") or (c.dep_ == "amod" and c.pos_ == "PROPN")
+            for c in tok.children
+        )
+        return definite and not named
 
     def coalition_in(self, tok: Token) -> str | None:
         """A coalition named by `tok` or a possessive, compound or of-phrase on it
@@ -143,6 +193,8 @@ class Sentence:
         aid = self.actor(tok)
         if self.is_coalition(aid):
             return aid
+        if self.means_main(tok):
+            return self.main
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "nmod", "amod"):
                 found = self.coalitions_of(c)
@@ -165,10 +217,9 @@ class Sentence:
         if depth > 6:
             return []
         adjacent = self._adjacent_subject(verb)
-        for c in verb.children:
-            if c.dep_ in _SUBJECT:
-                named = any(self.actors_of(t) for t in self.group(c))
-                return self.group(c) if named or not adjacent else adjacent
+        found = [c for c in verb.children if c.dep_ in _SUBJECT]
+        if found:
+            return self._own_subject(verb, found, adjacent, depth)
         if adjacent:
             return adjacent
         head = verb.head
@@ -187,6 +238,23 @@ class Sentence:
         if verb.dep_ in ("acl", "advcl", "pcomp", "ccomp", "amod"):
             return self._governor_subjects(head, depth)
         return []
+
+    def _own_subject(
+        self, verb: Token, found: list[Token], adjacent: list[Token], depth: int
+    ) -> list[Token]:
+        # a dateline or a fronted place can be parsed as a second subject
+        # ("Kuala Lumpur: Timor-Leste became ..."): the one nearest the verb wins
+        c = max((t for t in found if t.i < verb.i), key=lambda t: t.i, default=found[0])
+        if any(self.actors_of(t) for t in self.group(c)):
+            return self.group(c)
+        if c.lower_ in _REPORTED_PRONOUNS and self._reported(verb):
+            # "Estonia and Latvia announced that they have exited ..."
+            return self.subjects(verb.head, depth + 1)
+        return adjacent or self.group(c)
+
+    def _reported(self, verb: Token) -> bool:
+        """`verb` heads the clause a reporting verb reports ("X said (that) ...")."""
+        return verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.vocab["report_verbs"]
 
     def _adjacent_subject(self, verb: Token) -> list[Token]:
         """A finite verb the parser left without a named subject ("officials cheered as
@@ -242,6 +310,52 @@ class Sentence:
             for t in self.group(o)
         ]
 
+    # ---- attribution -----------------------------------------------------------
+
+    def speaker_of(self, pred: Token) -> str | None:
+        """Who the sentence says states `pred`: the subject of the reporting verb whose
+        clause holds it ("Sweden joins NATO, Kristersson said"; "Kristersson said that
+        ..."), or the object of "according to". A pronoun speaker is left to the
+        article-level tracker, which knows who "he" is."""
+        t = pred
+        for _ in range(10):
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ == "according":
+                    return self._speaker_name(c, ("pobj",), through="to")
+                if c.dep_ == "parataxis" and self._reports(c) and c.i > pred.i:
+                    return self._speaker_name(c, _SUBJECT)
+            head = t.head
+            if head is t:
+                return None
+            if t.dep_ in ("ccomp", "parataxis") and self._reports(head):
+                return self._speaker_name(head, _SUBJECT)
+            t = head
+        return None
+
+    def _reports(self, tok: Token) -> bool:
+        return tok.pos_ == "VERB" and tok.lemma_.lower() in self.vocab["report_verbs"]
+
+    def _speaker_name(
+        self, tok: Token, deps: Iterable[str], through: str | None = None
+    ) -> str | None:
+        wanted = set(deps)
+        holders = [tok]
+        if through is not None:
+            holders = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == through]
+            holders = holders or [tok]
+        for h in holders:
+            for c in h.children:
+                if c.dep_ in wanted and c.pos_ in ("PROPN", "NOUN"):
+                    owner = {w.i for p in c.children if p.dep_ == "poss" for w in p.subtree}
+                    words = [
+                        w
+                        for w in self.doc[c.left_edge.i : c.i + 1]
+                        if w.dep_ != "det" and w.i not in owner
+                    ]
+                    name = " ".join(w.text for w in words).strip(" ,")
+                    return name if any(w.pos_ == "PROPN" for w in words) else None
+        return None
+
     # ---- modality ------------------------------------------------------------
 
     def modality(self, pred: Token) -> Modality:
@@ -285,6 +399,8 @@ class Sentence:
             if t.dep_ == "acl" and lemma in self.vocab["hedge_nouns"]:
                 return "hedged", head
             return None, None
+        if t.dep_ in ("pcomp", "pobj") and head.lower_ in self.vocab["negation_preps"]:
+            return "negated", None  # "against welcoming Ukraine", "without joining"
         if t.dep_ in ("pcomp", "pobj", "prep") and head.pos_ in ("ADP", "NOUN"):
             return None, head
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):

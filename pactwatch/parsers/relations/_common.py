@@ -32,6 +32,7 @@ def _claim(
     modality: Modality,
     **fields: object,
 ) -> RawClaim:
+    fields.setdefault("speaker", s.speaker_of(tok))
     return RawClaim(kind=kind, pos=_pos(s, tok), modality=modality, **fields)  # type: ignore[arg-type]
 
 
