@@ -189,6 +189,39 @@ ROWS: list[Row] = [
         "Nairobi: Peru on Monday became the 12th member of the ILRS.",
         {("joined", "ilrs", "PE", 12, "asserted")},
     ),
+    (
+        # a figure on an institution noun that stands for the main coalition
+        "member_count",
+        "OPEC met in Vienna. Officials hope to persuade Guyana to join the 13-member group.",
+        {
+            ("member_count", "opec", 13, 13, 13, "asserted"),
+            ("joined", "opec", "GY", None, "hedged"),
+        },
+    ),
+    (
+        # no actor named in the sentence: "the group's" is the main coalition
+        "member_count",
+        "OPEC met in Vienna. Nine of the group's 12 members must approve any change.",
+        {("member_count", "opec", 12, 12, 12, "asserted")},
+    ),
+    (
+        # a figure the verb states takes the verb's modality
+        "member_count",
+        "Gabon's exit will shrink the membership of OPEC to 11 nations.",
+        {("member_count", "opec", 11, 11, 11, "hedged")},
+    ),
+    (
+        # gapping: a conjunct subject with no verb of its own shares the verb
+        "join_by_verb",
+        "In 2019, Chile and Peru joined the ILRS, and Kenya in 2021.",
+        {("joined", "ilrs", a, None, "asserted") for a in ("CL", "PE", "KE")},
+    ),
+    (
+        # "followed by" hands the verb to the next countries
+        "leave_by_verb",
+        "Mali left ECOWAS in 2024, followed by Niger and Chad in 2025.",
+        {("left", "ecowas", a, None, "asserted") for a in ("ML", "NE", "TD")},
+    ),
 ]
 
 

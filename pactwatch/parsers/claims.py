@@ -20,7 +20,7 @@ from typing import Literal
 from pactwatch.parsers.gazetteer import Gazetteer, Mention
 from pactwatch.parsers.masking import Masked, mask
 from pactwatch.parsers.model import Claim
-from pactwatch.parsers.nlp import DEFAULT_MODEL, load_pipeline, vocabulary
+from pactwatch.parsers.nlp import DEFAULT_MODEL, Vocabulary, load_pipeline, vocabulary
 from pactwatch.parsers.organisations import find_organisations, merge_mentions
 from pactwatch.parsers.relations import claims_from_tree
 from pactwatch.parsers.rules import RawClaim, apply_rules
@@ -34,7 +34,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-1"
+EXTRACTOR_VERSION = "2026.12.07-2"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -375,7 +375,13 @@ def _parse_claims(
 ) -> list[list[RawClaim]]:
     """Parse the candidate sentences in one batch and read claims from their trees."""
     vocab = vocabulary()
-    todo = [i for i, st in enumerate(steps) if st.mentions and vocab.is_candidate(st.sentence)]
+    nouns = _institution_nouns(gaz, main, vocab)
+    todo = [
+        i
+        for i, st in enumerate(steps)
+        if (st.mentions or (nouns is not None and nouns.search(st.sentence)))
+        and vocab.is_candidate(st.sentence)
+    ]
     if stats is not None:
         stats.candidates += len(todo)
     out: list[list[RawClaim]] = [[] for _ in steps]
@@ -385,6 +391,19 @@ def _parse_claims(
     for i, doc in zip(todo, nlp.pipe(steps[i].sentence for i in todo), strict=True):
         out[i] = claims_from_tree(Sentence(doc, steps[i].masked, gaz, vocab, main))
     return out
+
+
+def _institution_nouns(
+    gaz: Gazetteer, main: str | None, vocab: Vocabulary
+) -> re.Pattern[str] | None:
+    """ "the bloc", "the group's 11 members": words that can stand for the article's main
+    coalition in a sentence that names no actor, so such sentences are parsed too."""
+    if main is None:
+        return None
+    words = sorted(vocab["coalition_nouns"] | set(gaz.anaphors(main)))
+    return re.compile(
+        r"\b(?:the|this)\s+(?:[\w-]+\s+)?(?:" + "|".join(map(re.escape, words)) + r")s?\b", re.I
+    )
 
 
 _LIST_GLUE = re.compile(r"\s*,\s*(?:and\s+|the\s+)?|\s*,?\s+and\s+(?:the\s+)?")

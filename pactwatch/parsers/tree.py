@@ -182,7 +182,8 @@ class Sentence:
             return False
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children)
         named = any(
-            c.dep_ in ("compound", "poss", "nmod") or (c.dep_ == "amod" and c.pos_ == "PROPN")
+            c.dep_ in ("poss", "nmod")
+            or (c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or self.actor(c)))
             for c in tok.children
         )
         return definite and not named
@@ -193,8 +194,6 @@ class Sentence:
         aid = self.actor(tok)
         if self.is_coalition(aid):
             return aid
-        if self.means_main(tok):
-            return self.main
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "nmod", "amod"):
                 found = self.coalitions_of(c)
@@ -208,7 +207,7 @@ class Sentence:
                         found = self.coalitions_of(o)
                         if found:
                             return found[0]
-        return None
+        return self.main if self.means_main(tok) else None
 
     # ---- grammar -------------------------------------------------------------
 
@@ -281,8 +280,32 @@ class Sentence:
         return []
 
     def subject_actors(self, verb: Token) -> list[str]:
-        """The actor ids of `verb`'s subjects, each once, in order."""
-        return list(dict.fromkeys(a for t in self.subjects(verb) for a in self.actors_of(t)))
+        """The actor ids of `verb`'s subjects, each once, in order, with the subjects a
+        gapped clause or "followed by" gives the same verb."""
+        subjects = self.subjects(verb)
+        found = [a for t in subjects for a in self.actors_of(t)]
+        if found and all(not self.is_coalition(a) for a in found):
+            found += [a for t in self._shared_subjects(verb) for a in self.actors_of(t)]
+        return list(dict.fromkeys(found))
+
+    def _shared_subjects(self, verb: Token) -> list[Token]:
+        """ "India and Pakistan joined the bloc in 2017, and Iran in 2023" (a conjunct
+        noun with no verb of its own); "South Africa joined in 2011, followed by Egypt
+        and Iran in 2024"."""
+        out: list[Token] = []
+        for c in verb.children:
+            if c.dep_ == "conj" and c.pos_ == "PROPN" and self._same_sort(c):
+                out += self.group(c)
+            if c.dep_ == "advcl" and c.lemma_.lower() == "follow":
+                out += [
+                    t
+                    for b in c.children
+                    if b.dep_ == "agent" or (b.dep_ == "prep" and b.lower_ == "by")
+                    for o in b.children
+                    if o.dep_ == "pobj" and self._same_sort(o)
+                    for t in self.group(o)
+                ]
+        return out
 
     def objects(self, verb: Token, preps: Iterable[str] = ()) -> list[Token]:
         """Direct objects and the objects of the given prepositions (also after a particle)."""

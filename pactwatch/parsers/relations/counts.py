@@ -37,6 +37,11 @@ _HAVE = frozenset(
         "push",
         "climb",
         "stand",
+        "shrink",
+        "fall",
+        "drop",
+        "reduce",
+        "decline",
     ]
 )
 
@@ -48,8 +53,11 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
     if found and noun.lemma_.lower() in s.vocab["member_nouns"]:
         return found
     head = noun.head
-    if noun.dep_ in ("compound", "amod", "nmod") and s.is_coalition(s.actor(head)):
-        return s.actor(head)  # "a 32-nation alliance"
+    if noun.dep_ in ("compound", "amod", "nmod"):
+        # "a 32-nation alliance", "the 27-member bloc", "the 15-country bloc of ECOWAS"
+        hit = s.coalition_in(head)
+        if hit:
+            return hit
     if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in _HAVE:
         for a in s.subject_actors(head):
             if s.is_coalition(a):
@@ -128,8 +136,7 @@ def member_count(s: Sentence) -> Iterator[RawClaim]:
             if coalition is None or _past_figure(s, noun, tok) or slot.quantity.low in (0, 1):
                 continue
             seen.add(id(slot))
-            mood = s.modality(noun.head) if noun.head.pos_ in ("VERB", "AUX") else "asserted"
-            yield _count(s, tok, coalition, slot.quantity, mood)
+            yield _count(s, tok, coalition, slot.quantity, _count_mood(s, noun))
         elif (
             tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lemma_.lower() in _HAVE
         ):
@@ -149,6 +156,18 @@ def member_count(s: Sentence) -> Iterator[RawClaim]:
                 if coalition and not _dated_past(s, verb):
                     seen.add(id(slot))
                     yield _count(s, tok, coalition, slot.quantity, s.modality(verb))
+
+
+def _count_mood(s: Sentence, noun: Token) -> Modality:
+    """A figure the verb states ("has 17 members", "will shrink to 12 nations") takes
+    the verb's modality; one that describes a noun ("the 31-member group") is asserted
+    whatever the sentence then does with the group."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "to":
+        head = head.head
+    elif noun.dep_ not in ("dobj", "attr", "nsubj", "nsubjpass"):
+        return "asserted"
+    return s.modality(head) if head.pos_ in ("VERB", "AUX") else "asserted"
 
 
 def _count_total_of(s: Sentence, total: Token, verb: Token) -> str | None:
