@@ -222,6 +222,23 @@ ROWS: list[Row] = [
         "Mali left ECOWAS in 2024, followed by Niger and Chad in 2025.",
         {("left", "ecowas", a, None, "asserted") for a in ("ML", "NE", "TD")},
     ),
+    (
+        "partnership_ended_by_noun",
+        "The Paraguayan foreign ministry announced the severance of diplomatic relations with "
+        "Taiwan.",
+        {_pair("partnership_ended", "PY", "TW")},
+    ),
+    (
+        # "ties" and "relations" are read by their lemmas ("tie", "relation")
+        "partnership_ended",
+        "Nauru cut ties with Taiwan in 2024.",
+        {_pair("partnership_ended", "NR", "TW")},
+    ),
+    (
+        "partnership_by_noun",
+        "The Chinese government has established diplomatic relations with Nauru.",
+        {_pair("partnership", "CN", "NR")},
+    ),
 ]
 
 

@@ -28,6 +28,7 @@ from pactwatch.parsers.relations.partners import (
     partnership_by_noun,
     partnership_by_verb,
     partnership_ended,
+    partnership_ended_by_noun,
     payload_on_mission,
 )
 from pactwatch.parsers.rule_parts import RawClaim
@@ -50,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     partnership_by_noun,
     payload_on_mission,
     partnership_ended,
+    partnership_ended_by_noun,
 )
 
 

@@ -153,6 +153,10 @@ def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
                     ]
                     for a in s.actors_of(t)
                 ]
+                if nl in ("tie", "ties", "relation", "relations"):
+                    # severing ties with a coalition is leaving it (DESIGN section 4), which
+                    # the leave readers report; ties end between states and agencies
+                    partners = [a for a in partners if not s.is_coalition(a)]
                 owners = subj
                 if nl == "membership":
                     partners = partners or [
@@ -169,3 +173,25 @@ def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
         if passive:
             blocs = [a for t in s.prep_objects(v, ("from", "by")) for a in s.coalitions_of(t)]
             yield from _partner_claims(s, v, "partnership_ended", subj, blocs, mood, None)
+
+
+def partnership_ended_by_noun(s: Sentence) -> Iterator[RawClaim]:
+    """An end noun over a cooperation: "announced the severance of diplomatic relations
+    with Taiwan", "the suspension of its cooperation with Roscosmos"."""
+    for n in s.tokens():
+        if n.lemma_.lower() not in s.vocab["end_nouns"] or n.pos_ != "NOUN":
+            continue
+        for coop in s.prep_objects(n, ("of",)):
+            if coop.lemma_.lower() not in s.vocab["cooperation_nouns"]:
+                continue
+            partners = [
+                a for t in s.prep_objects(coop, ("with", "between")) for a in s.actors_of(t)
+            ]
+            owners = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
+            gov = n.head
+            if not owners and gov.pos_ in ("VERB", "AUX") and n.dep_ in ("dobj", "nsubjpass"):
+                owners = s.subject_actors(gov)
+            mood = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
+            yield from _partner_claims(
+                s, n, "partnership_ended", owners, partners, mood, _topic(s, coop)
+            )
