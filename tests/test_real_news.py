@@ -38,15 +38,15 @@ pytestmark = [
 # article about one coalition, and rosters after "including":
 # tp=100 fp=44 fn=141, P=0.694 R=0.415 F1=0.519.
 # Target (issue "Claims from real journalism"): F1 >= 0.80, precision >= 0.85.
-MIN_F1 = 0.66
-MIN_PRECISION = 0.795
+MIN_F1 = 0.696
+MIN_PRECISION = 0.812
 
 # real-news-offtopic (78 files): false claims allowed per kind, today's counts.
 # Ceilings only go down. Target: no false joined, left or member_count at all, at
 # most 1 false partnership per 100 articles.
 MAX_OFFTOPIC_FP = {
     "member_count": 1,  # a sanctions-list total read as a count (surface pattern)
-    "joined": 1,  # an accession "once an invitation has been issued" (surface pattern)
+    "joined": 0,
     "left": 0,
     "partnership": 0,
     "partnership_ended": 0,

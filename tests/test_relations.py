@@ -239,6 +239,46 @@ ROWS: list[Row] = [
         "The Chinese government has established diplomatic relations with Nauru.",
         {_pair("partnership", "CN", "NR")},
     ),
+    (
+        "join_by_noun",
+        "The ILRS grew again. Chile signed on Monday, following Peru's inclusion in March.",
+        {("joined", "ilrs", "CL", None, "asserted"), ("joined", "ilrs", "PE", None, "asserted")},
+    ),
+    (
+        # a join named as a noun, with nothing saying it happened, is at most hedged
+        "join_by_noun",
+        "Georgia's accession to NATO remains a distant prospect.",
+        {("joined", "nato", "GE", None, "hedged")},
+    ),
+    (
+        "join_by_agreement",
+        "Chile and Peru have signed agreements to participate in the ILRS.",
+        {("joined", "ilrs", "CL", None, "asserted"), ("joined", "ilrs", "PE", None, "asserted")},
+    ),
+    (
+        # refusing an invitation negates the join; a titled office holder is the country
+        "join_by_verb",
+        "Chilean President Ana Rojas decided to reject an invitation to join the ILRS.",
+        {("joined", "ilrs", "CL", None, "negated")},
+    ),
+    (
+        # the owner of "bid" or "application" is the one who would join
+        "join_by_verb",
+        "The Hungarian premier blocked Sweden's bid to join NATO for months.",
+        {("joined", "nato", "SE", None, "negated")},
+    ),
+    (
+        # admitted with no coalition named: the article's coalition
+        "join_by_admission",
+        "ASEAN met in Manila. It was the first expansion since Laos was admitted in 1997.",
+        {("joined", "asean", "LA", None, "asserted")},
+    ),
+    (
+        # left with no object: the article's coalition
+        "leave_by_verb",
+        "The ICC lost a member. Burundi, which left in 2017, was the first.",
+        {("left", "icc", "BI", None, "asserted")},
+    ),
 ]
 
 

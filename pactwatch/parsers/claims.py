@@ -34,7 +34,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-3"
+EXTRACTOR_VERSION = "2026.12.07-4"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -293,16 +293,24 @@ def extract_claims(
                 raw,
                 st.sentence,
                 (st.start, st.end),
-                # the article's tracker knows full names ("Zhang" is "Zhang Kejian");
-                # the tree finds speakers after the claim ("..., Kristersson said")
-                (st.speaker.name if st.speaker and raw.pos >= st.speaker.from_pos else None)
-                or raw.speaker,
+                _speaker(st.speaker, raw),
             )
             key = _key(claim)
             if key not in seen:
                 seen.add(key)
                 claims.append(claim)
     return _once_per_article(claims)
+
+
+def _speaker(tracked: Speaker | None, raw: RawClaim) -> str | None:
+    """The article's tracker knows full names ("Zhang" is "Zhang Kejian"); the tree
+    finds speakers after the claim ("..., Kristersson said") and behind a source noun
+    ("according to a report by Xinhua"), so it wins over a tracked name with no proper
+    noun in it ("report")."""
+    name = tracked.name if tracked and raw.pos >= tracked.from_pos else None
+    if name and raw.speaker and name == name.lower():
+        return raw.speaker
+    return name or raw.speaker
 
 
 def _once_per_article(claims: list[Claim]) -> list[Claim]:

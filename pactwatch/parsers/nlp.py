@@ -105,6 +105,7 @@ _TRIGGER_VERBS = (
 )
 _TRIGGER_NOUNS = (
     "member_nouns",
+    "join_nouns",
     "agreement_nouns",
     "cooperation_nouns",
     "end_nouns",

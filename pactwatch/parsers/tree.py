@@ -137,6 +137,8 @@ class Sentence:
         out: list[str] = []
         for t in self.group(tok):
             aid = self.actor(t)
+            if aid is None and t.pos_ == "PROPN":
+                aid = self._titled_person(t)
             if aid is None and t.lemma_.lower() in _STAND_IN:
                 aid = next(
                     (
@@ -164,6 +166,19 @@ class Sentence:
             if aid and aid not in out:
                 out.append(aid)
         return out
+
+    def _titled_person(self, t: Token) -> str | None:
+        """ "Argentine President Javier Milei", "Kenya's foreign minister Ann Otieno": a
+        named office holder stands for the country the title names."""
+        kids = [c for c in t.children if c.dep_ in ("compound", "amod", "poss")]
+        if not any(c.lemma_.lower() in _STAND_IN for c in kids):
+            return None
+        for c in kids:
+            for w in c.subtree:
+                aid = self.actor(w)
+                if aid is not None and not self.is_coalition(aid):
+                    return aid
+        return None
 
     def coalitions_of(self, tok: Token) -> list[str]:
         found = [a for a in self.actors_of(tok) if self.is_coalition(a)]
@@ -224,6 +239,10 @@ class Sentence:
         head = verb.head
         if head is verb:
             return []
+        return self._borrowed_subject(verb, head, depth)
+
+    def _borrowed_subject(self, verb: Token, head: Token, depth: int) -> list[Token]:
+        """The subject a clause without one takes from what governs it."""
         if verb.dep_ == "conj":
             return self.subjects(head, depth + 1)
         if verb.dep_ == "xcomp":
@@ -234,6 +253,11 @@ class Sentence:
             return self.subjects(head, depth + 1)
         if verb.dep_ == "relcl":
             return self.group(head)
+        if verb.dep_ == "acl":
+            # "Sweden's bid to join NATO": the noun's owner does it
+            owners = [c for c in head.children if c.dep_ == "poss" and self.actors_of(c)]
+            if owners:
+                return self.group(owners[0])
         if verb.dep_ in ("acl", "advcl", "pcomp", "ccomp", "amod"):
             return self._governor_subjects(head, depth)
         return []
@@ -246,6 +270,8 @@ class Sentence:
         c = max((t for t in found if t.i < verb.i), key=lambda t: t.i, default=found[0])
         if any(self.actors_of(t) for t in self.group(c)):
             return self.group(c)
+        if c.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+            return self.group(verb.head)  # "Burundi, which left in 2017"
         if c.lower_ in _REPORTED_PRONOUNS and self._reported(verb):
             # "Estonia and Latvia announced that they have exited ..."
             return self.subjects(verb.head, depth + 1)
@@ -368,7 +394,18 @@ class Sentence:
             holders = holders or [tok]
         for h in holders:
             for c in h.children:
-                if c.dep_ in wanted and c.pos_ in ("PROPN", "NOUN"):
+                if c.dep_ in wanted and c.pos_ == "NOUN":
+                    # "according to a report by Xinhua", "a statement from the ministry"
+                    by = [
+                        o
+                        for p in c.children
+                        if p.dep_ in ("prep", "agent") and p.lower_ in ("by", "from", "in")
+                        for o in p.children
+                        if o.dep_ == "pobj"
+                        and (o.pos_ == "PROPN" or any(w.pos_ == "PROPN" for w in o.lefts))
+                    ]
+                    c = by[0] if by else c
+                if c.dep_ in wanted | {"pobj"} and c.pos_ in ("PROPN", "NOUN"):
                     owner = {w.i for p in c.children if p.dep_ == "poss" for w in p.subtree}
                     words = [
                         w
@@ -428,6 +465,8 @@ class Sentence:
             return None, head
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             return self._own_modality(head, shared_only=True), None
+        if t.dep_ == "dobj" and lemma in self.vocab["negation_verbs"]:
+            return "negated", None  # "reject an invitation to join"
         if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN"):
             return None, head
         return None, None

@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterator
 from pactwatch.parsers.relations.counts import member_count
 from pactwatch.parsers.relations.joins import (
     join_by_admission,
+    join_by_agreement,
     join_by_becoming,
+    join_by_noun,
     join_by_verb,
     leave_by_noun,
     leave_by_verb,
@@ -44,6 +46,8 @@ RULES: tuple[Rule, ...] = (
     join_by_verb,
     join_by_becoming,
     join_by_admission,
+    join_by_noun,
+    join_by_agreement,
     leave_by_verb,
     leave_by_noun,
     partnership_by_verb,

@@ -30,7 +30,7 @@ def _status_of(s: Sentence, verb: Token) -> bool:
 
 # Prepositions that date or list a join rather than naming what was joined.
 _NOT_AN_OBJECT = frozenset(
-    ["in", "on", "during", "since", "after", "before", "at", "by", "including", "like"]
+    ["in", "on", "during", "since", "after", "before", "at", "by", "including", "like", "following"]
 )
 
 
@@ -213,9 +213,12 @@ def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
         )
         if passive:
             members = [a for a in s.subject_actors(v) if not s.is_coalition(a) or a in ("esa",)]
-            coalitions = targets or [
-                a for t in s.prep_objects(v, ("by",)) for a in s.coalitions_of(t)
-            ]
+            coalitions = (
+                targets
+                or [a for t in s.prep_objects(v, ("by",)) for a in s.coalitions_of(t)]
+                # "since Cambodia was admitted in 1999": the article's coalition
+                or (_implied_coalition(s, v) if v.lemma_.lower() == "admit" else [])
+            )
         else:
             subj = s.subject_actors(v)
             coalitions = targets or [a for a in subj if s.is_coalition(a)]
@@ -232,6 +235,100 @@ def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
 
 
 # ---- departures --------------------------------------------------------------
+
+
+_DONE_VERBS = frozenset(
+    ["complete", "finalise", "finalize", "formalise", "formalize", "mark", "celebrate"]
+)
+
+
+_TIME_WORDS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "year",
+        "month",
+        "week",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+    ]
+)
+
+
+def _is_time(tok: Token) -> bool:
+    return tok.like_num or tok.lemma_.lower() in _TIME_WORDS
+
+
+def join_by_noun(s: Sentence) -> Iterator[RawClaim]:
+    """ "following South Africa's inclusion in September", "after Finland's accession to
+    NATO": a join named as a noun with its owner. It happened when a preposition of
+    sequence or a completing verb says so; otherwise ("Ukraine's accession to NATO")
+    it is at most hedged."""
+    for n in s.tokens():
+        if n.lemma_.lower() not in s.vocab["join_nouns"] or n.pos_ != "NOUN":
+            continue
+        joiners = [
+            a
+            for c in n.children
+            if c.dep_ == "poss"
+            for a in s.actors_of(c)
+            if not s.is_coalition(a)
+        ]
+        if not joiners:
+            continue
+        coalitions = [
+            a for t in s.prep_objects(n, ("to", "in", "into", "of")) for a in s.coalitions_of(t)
+        ]
+        if not coalitions and any(not _is_time(o) for o in s.prep_objects(n, ("in", "to", "into"))):
+            continue  # "inclusion in the squad": something else was joined
+        coalitions = coalitions or _implied_coalition(s, n)
+        gov = n.head
+        after = (n.dep_ == "pobj" and gov.lower_ in ("following", "after", "since")) or (
+            n.dep_ == "dobj" and gov.lemma_.lower() == "follow"
+        )
+        done = gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in _DONE_VERBS
+        mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
+        if mood == "asserted" and not (after or done):
+            mood = "hedged"
+        for c in dict.fromkeys(coalitions):
+            for who in joiners:
+                yield _claim(s, n, "joined", mood, coalition=c, actor=who)
+
+
+def join_by_agreement(s: Sentence) -> Iterator[RawClaim]:
+    """ "Pakistan signed an agreement to participate in the ILRS": an agreement whose
+    purpose is taking part in a coalition is a join by whoever signs it."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["agreement_verbs"] or v.pos_ != "VERB":
+            continue
+        for n in s.objects(v):
+            if n.lemma_.lower() not in s.vocab["agreement_nouns"]:
+                continue
+            for c in n.children:
+                if c.dep_ not in ("acl", "relcl") or (
+                    c.lemma_.lower() not in s.vocab["participate_verbs"]
+                    and c.lemma_.lower() not in s.vocab["join_verbs"]
+                ):
+                    continue
+                coalitions = object_coalitions(s, c, ("in", "to", "into"))
+                joiners = [a for a in s.subject_actors(v) if a not in coalitions]
+                mood = s.modality(v)
+                for coalition in coalitions:
+                    for actor in joiners:
+                        yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor)
 
 
 def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
@@ -255,6 +352,9 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
         else:
             objs = s.objects(v, ("from", "of"))
             coalitions = [a for t in objs for a in s.coalitions_of(t)]
+            if not coalitions and lemma in ("leave", "withdraw", "quit", "exit"):
+                # "Burundi, which left in 2017": no object, the article's coalition
+                coalitions = _implied_coalition(s, v)
             leavers = s.subject_actors(v)
         mood = s.modality(v)
         for c in coalitions:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pactwatch.parsers.relations._common import _partner_claims, _topic
+from pactwatch.parsers.relations._common import _partner_claims, _topic, object_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
 if TYPE_CHECKING:
-    pass
+    from spacy.tokens import Token
 
 
 # ---- partnerships ------------------------------------------------------------
@@ -40,6 +40,16 @@ def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
         )
 
 
+def _joins_through(s: Sentence, agreement: Token) -> bool:
+    """The agreement's purpose is taking part in a coalition."""
+    return any(
+        c.dep_ in ("acl", "relcl")
+        and c.lemma_.lower() in s.vocab["participate_verbs"] | s.vocab["join_verbs"]
+        and object_coalitions(s, c, ("in", "to", "into"))
+        for c in agreement.children
+    )
+
+
 def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
     """Subject signs an agreement, MoU or deal with someone (or two subjects sign one)."""
     for v in s.tokens():
@@ -64,6 +74,8 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                 left, partners = partners[:1], partners[1:]
             if any(s.is_coalition(a) and not s.is_actor(a) for a in left + partners):
                 continue  # signing "the Accords" is a join, read by join_by_verb
+            if not partners and _joins_through(s, n):
+                continue  # "agreements to participate in the ILRS": joins (join_by_agreement)
             yield from _partner_claims(
                 s, v, "partnership", left, partners, s.modality(v), _topic(s, n, v)
             )
