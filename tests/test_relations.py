@@ -279,6 +279,11 @@ ROWS: list[Row] = [
         "The ICC lost a member. Burundi, which left in 2017, was the first.",
         {("left", "icc", "BI", None, "asserted")},
     ),
+    (
+        "payload_from_abroad",
+        "The Chang'e-7 orbiter carries instruments from Egypt and Bahrain.",
+        {_pair("partnership", "CN", "EG"), _pair("partnership", "CN", "BH")},
+    ),
 ]
 
 

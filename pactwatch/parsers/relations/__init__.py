@@ -31,6 +31,7 @@ from pactwatch.parsers.relations.partners import (
     partnership_by_verb,
     partnership_ended,
     partnership_ended_by_noun,
+    payload_from_abroad,
     payload_on_mission,
 )
 from pactwatch.parsers.rule_parts import RawClaim
@@ -54,6 +55,7 @@ RULES: tuple[Rule, ...] = (
     partnership_by_agreement,
     partnership_by_noun,
     payload_on_mission,
+    payload_from_abroad,
     partnership_ended,
     partnership_ended_by_noun,
 )

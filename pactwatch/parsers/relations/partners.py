@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.relations._common import _partner_claims, _topic, object_coalitions
@@ -144,6 +144,38 @@ def payload_on_mission(s: Sentence) -> Iterator[RawClaim]:
         yield from _partner_claims(
             s, v, "partnership", s.subject_actors(v), owners, s.modality(v), None
         )
+
+
+def _mission_owners(s: Sentence, toks: Iterable[Token]) -> list[str]:
+    owners: list[str] = []
+    for u in toks:
+        slot = s.slot(u)
+        if slot is not None and slot.kind == "mission" and slot.actor and slot.actor not in owners:
+            owners.append(slot.actor)
+    return owners
+
+
+def payload_from_abroad(s: Sentence) -> Iterator[RawClaim]:
+    """A mission carries another country's payload: "the Chang'e-6 lander includes
+    instruments from France and Italy, while the orbiter carries a satellite from
+    Pakistan". The mission's owner partners with the payload's."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["carry_verbs"] or v.pos_ != "VERB":
+            continue
+        sources = [
+            a
+            for c in v.children
+            if c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["payload_nouns"]
+            for t in s.prep_objects(c, ("from",))
+            for a in s.actors_of(t)
+        ]
+        if not sources:
+            continue
+        owners = _mission_owners(s, (u for t in s.subjects(v) for u in t.subtree))
+        if not owners:
+            everywhere = _mission_owners(s, s.tokens())
+            owners = everywhere if len(everywhere) == 1 else []
+        yield from _partner_claims(s, v, "partnership", owners, sources, s.modality(v), None)
 
 
 def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
