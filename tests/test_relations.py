@@ -284,6 +284,34 @@ ROWS: list[Row] = [
         "The Chang'e-7 orbiter carries instruments from Egypt and Bahrain.",
         {_pair("partnership", "CN", "EG"), _pair("partnership", "CN", "BH")},
     ),
+    (
+        "joint_undertaking",
+        "Selene-2 is a joint lunar mission between ISRO and JAXA.",
+        {_pair("partnership", "isro", "jaxa")},
+    ),
+    (
+        "joint_undertaking",
+        "NASA and ISRO have delayed the launch of their joint radar satellite.",
+        {_pair("partnership", "nasa", "isro")},
+    ),
+    (
+        # "in cooperation with": the passive verb's agent is the other side
+        "partnership_by_noun",
+        "The probe was built by Kenya's space agency in cooperation with Egypt.",
+        {_pair("partnership", "KE", "EG")},
+    ),
+    (
+        # "a number of deals, including with ...": the partners of a counted agreement
+        "partnership_by_agreement",
+        "Chile has secured a number of trade deals, including with Peru and Kenya.",
+        {_pair("partnership", "CL", "PE"), _pair("partnership", "CL", "KE")},
+    ),
+    (
+        # a joint undertaking that is halted is an end, not a new partnership
+        "joint_undertaking",
+        "Chile and Peru halted their joint radar project in May.",
+        {_pair("partnership_ended", "CL", "PE")},
+    ),
 ]
 
 

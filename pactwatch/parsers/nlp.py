@@ -138,7 +138,7 @@ def vocabulary() -> Vocabulary:
     for key in _TRIGGER_NOUNS:
         for lemma in words[key]:
             forms |= _inflections(lemma, "NOUN")
-    forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories"}
+    forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories", "joint"}
     alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
     trigger = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", re.IGNORECASE)
     return Vocabulary(words, phrasal, trigger)

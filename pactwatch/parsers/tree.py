@@ -284,12 +284,24 @@ class Sentence:
     def _adjacent_subject(self, verb: Token) -> list[Token]:
         """A finite verb the parser left without a named subject ("officials cheered as
         Laos and Nepal became the 60th and 61st"): the actor noun right before it is one."""
-        if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        perfect = verb.tag_ == "VBN" and any(
+            c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children
+        )
+        if (verb.tag_ not in ("VBD", "VBZ", "VBP") and not perfect) or verb.i == 0:
             return []
         before = self.doc[verb.i - 1]
         while before.dep_ in ("advmod", "aux", "neg") and before.i > 0:
             before = self.doc[before.i - 1]
         if before.pos_ in ("PROPN", "NOUN") and self.actors_of(before):
+            # the parser may hang the name's last word elsewhere ("NASA and Russia's
+            # space agency Roscosmos have signed"): a word of the same mention that
+            # it did read as a list member carries the list
+            same = self.actor(before)
+            t = before
+            while same and t.i > 0 and self.actor(self.doc[t.i - 1]) == same:
+                t = self.doc[t.i - 1]
+                if t.dep_ == "conj":
+                    return self.group(t)
             return self.group(before)
         return []
 

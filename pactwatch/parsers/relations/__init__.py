@@ -26,6 +26,7 @@ from pactwatch.parsers.relations.joins import (
     leave_by_verb,
 )
 from pactwatch.parsers.relations.partners import (
+    joint_undertaking,
     partnership_by_agreement,
     partnership_by_noun,
     partnership_by_verb,
@@ -54,6 +55,7 @@ RULES: tuple[Rule, ...] = (
     partnership_by_verb,
     partnership_by_agreement,
     partnership_by_noun,
+    joint_undertaking,
     payload_on_mission,
     payload_from_abroad,
     partnership_ended,

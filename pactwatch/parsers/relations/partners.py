@@ -50,17 +50,34 @@ def _joins_through(s: Sentence, agreement: Token) -> bool:
     )
 
 
+_QUANTIFIERS = frozenset(["number", "series", "raft", "host", "string", "couple", "pair", "set"])
+
+
+def _counted(s: Sentence, noun: Token) -> Token:
+    """ "a series of agreements" is agreements."""
+    if noun.lemma_.lower() in _QUANTIFIERS:
+        inner = s.prep_objects(noun, ("of",))
+        if inner:
+            return inner[0]
+    return noun
+
+
 def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
     """Subject signs an agreement, MoU or deal with someone (or two subjects sign one)."""
     for v in s.tokens():
         if v.lemma_.lower() not in s.vocab["agreement_verbs"]:
             continue
-        for n in (c for c in v.children if c.dep_ in ("dobj", "nsubjpass")):
+        for top in (c for c in v.children if c.dep_ in ("dobj", "nsubjpass")):
+            n = _counted(s, top)
             if n.lemma_.lower() not in s.vocab["agreement_nouns"]:
                 continue
-            # "a memorandum of understanding with Egypt": the with-phrase may hang
-            # anywhere inside the agreement's noun phrase
-            inside = [t for t in n.subtree if t.pos_ in ("NOUN", "PROPN") and not s.actor(t)]
+            # "a memorandum of understanding with Egypt", "trade deals, including with
+            # Australia": the with-phrase may hang anywhere inside the noun phrase
+            inside = [
+                t
+                for t in top.subtree
+                if (t.pos_ in ("NOUN", "PROPN") and not s.actor(t)) or t.lower_ == "including"
+            ]
             partners = [
                 a
                 for t in [
@@ -69,7 +86,7 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                 ]
                 for a in s.actors_of(t)
             ]
-            left = s.subject_actors(v) if n.dep_ == "dobj" else []
+            left = s.subject_actors(v) if top.dep_ == "dobj" else []
             if not left and len(partners) == 2:
                 left, partners = partners[:1], partners[1:]
             if any(s.is_coalition(a) and not s.is_actor(a) for a in left + partners):
@@ -79,6 +96,18 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
             yield from _partner_claims(
                 s, v, "partnership", left, partners, s.modality(v), _topic(s, n, v)
             )
+
+
+def _agents(s: Sentence, verb: Token) -> list[str]:
+    """The by-phrase of a passive verb: "developed by Bahrain's agency"."""
+    return [
+        a
+        for c in verb.children
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+        for o in c.children
+        if o.dep_ == "pobj"
+        for a in s.actors_of(o)
+    ]
 
 
 def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
@@ -98,6 +127,10 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
                 continue
             partners = [a for t in s.prep_objects(n, ("with", "between")) for a in s.actors_of(t)]
             owners = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
+            if gov.lower_ == "in" and n.dep_ == "pobj" and gov.head.pos_ == "VERB":
+                # "developed by Bahrain's agency in cooperation with the UAE"
+                gov = gov.head
+                owners = owners or _agents(s, gov)
             if not owners or any(
                 c.lower_ in ("its", "their") for c in n.children if c.dep_ == "poss"
             ):
@@ -115,6 +148,36 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
             yield from _partner_claims(
                 s, n.head, "partnership", subj, partners, s.modality(n.head), None
             )
+
+
+def _is_joint(n: Token) -> bool:
+    """ "their joint radar project", "a Joint Lunar Polar Exploration mission"."""
+    return any(
+        t.lower_ == "joint" and t.dep_ in ("amod", "compound") for c in n.lefts for t in c.subtree
+    )
+
+
+def joint_undertaking(s: Sentence) -> Iterator[RawClaim]:
+    """A joint mission or project names its sides: "a joint lunar mission between ISRO
+    and JAXA"; "NASA and ISRO scheduled the launch of their joint satellite"."""
+    for n in s.tokens():
+        if n.pos_ not in ("NOUN", "PROPN") or not _is_joint(n):
+            continue
+        sides = [a for t in s.prep_objects(n, ("between",)) for a in s.actors_of(t)]
+        verb = next((a for a in n.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if (
+            not sides
+            and verb is not None
+            and any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children)
+        ):
+            sides = s.subject_actors(verb)
+        if verb is not None and verb.lemma_.lower() in s.vocab["end_verbs"]:
+            continue  # "halted their joint operation": an end, read by partnership_ended
+        sides = list(dict.fromkeys(sides))
+        if len(sides) != 2:
+            continue  # three or more sides: a multilateral act, not stated pairs
+        mood = s.modality(verb) if verb is not None else "asserted"
+        yield from _partner_claims(s, n, "partnership", sides[:1], sides[1:], mood, None)
 
 
 def payload_on_mission(s: Sentence) -> Iterator[RawClaim]:
@@ -188,7 +251,9 @@ def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
         for n in s.objects(v):
             nl = n.lemma_.lower()
-            if nl in s.vocab["cooperation_nouns"] | s.vocab["agreement_nouns"] | {"membership"}:
+            if nl in s.vocab["cooperation_nouns"] | s.vocab["agreement_nouns"] | {
+                "membership"
+            } or _is_joint(n):
                 partners = [
                     a
                     for t in [
