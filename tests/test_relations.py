@@ -312,6 +312,18 @@ ROWS: list[Row] = [
         "Chile and Peru halted their joint radar project in May.",
         {_pair("partnership_ended", "CL", "PE")},
     ),
+    (
+        # an ordinal member noun in apposition to the subject
+        "join_by_verb",
+        "Chile, the ILRS's 14th member, joined in March.",
+        {("joined", "ilrs", "CL", 14, "asserted")},
+    ),
+    (
+        # "next month" dates the join; it does not make the ordinal one of a subset
+        "join_by_becoming",
+        "Chile is expected to become the 14th member of the ILRS next month.",
+        {("joined", "ilrs", "CL", 14, "hedged")},
+    ),
 ]
 
 
@@ -349,3 +361,11 @@ def test_a_join_stated_twice_is_one_claim() -> None:
     )
     joins = [c for c in extract_claims(text) if c.kind == "joined"]
     assert [(c.actor, c.ordinal, c.attributed_to) for c in joins] == [("PE", 12, None)]
+
+
+def test_a_subset_ordinal_is_not_put_back_by_another_reader() -> None:
+    # the tree reads "under this government" as a subset; the merged result must not
+    # take the ordinal from the surface patterns
+    text = "Chile is the fifth country to sign the ILRS under its current government."
+    joins = [c for c in extract_claims(text) if c.kind == "joined"]
+    assert [(c.actor, c.ordinal) for c in joins] == [("CL", None)]

@@ -34,7 +34,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-6"
+EXTRACTOR_VERSION = "2026.12.07-7"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -348,14 +348,18 @@ def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
     the tree's ordinal wins: it knows which noun the ordinal modifies."""
     tree = {_subject(p): p for p in parsed}
     counted = {r.coalition for r in ruled if r.kind == "member_count"}
+    # when the tree read a join or exit in the sentence, it knows who joined what: a
+    # surface reading it does not share is a misread subject or coalition
+    events = {p.kind for p in parsed if p.kind in ("joined", "left")}
     out: list[RawClaim] = []
     for r in ruled:
         p = tree.pop(_subject(r), None)
         if p is None:
-            out.append(r)
+            if r.kind not in events:
+                out.append(r)
             continue
         mood = max(r.modality, p.modality, key=lambda m: _CAUTION[m])
-        ordinal = p.ordinal if p.ordinal is not None else r.ordinal
+        ordinal = p.ordinal if p.ordinal is not None or p.no_ordinal else r.ordinal
         out.append(replace(r, modality=mood, ordinal=ordinal, speaker=p.speaker or r.speaker))
     out += [p for p in tree.values() if not (p.kind == "member_count" and p.coalition in counted)]
     return sorted(out, key=lambda c: c.pos)

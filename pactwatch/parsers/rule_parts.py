@@ -54,6 +54,9 @@ class RawClaim:
     ordinal: int | None = None
     topic: str | None = None
     speaker: str | None = None  # who the tree says states it ("X said", "according to X")
+    # the tree saw an ordinal and judged it one of a subset ("the eighth under this
+    # administration"): no other reader's ordinal may be put back
+    no_ordinal: bool = False
 
 
 F = re.IGNORECASE

@@ -66,9 +66,27 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
             continue  # partner or observer status is not membership (DESIGN section 4)
         joiners = [a for a in s.subject_actors(v) if a not in coalitions] or _roster(s, v)
         mood = s.modality(v)
+        ordinal = _appositive_ordinal(s, v) if len(joiners) == 1 else None
         for coalition in coalitions:
             for actor in joiners:
-                yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor)
+                yield _claim(
+                    s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=ordinal
+                )
+
+
+def _appositive_ordinal(s: Sentence, verb: Token) -> int | None:
+    """ "Finland, the Accords' 53rd signatory, joined ...": an ordinal member noun in
+    apposition to the subject."""
+    for subj in s.subjects(verb):
+        for c in subj.children:
+            if c.dep_ != "appos" or c.lemma_.lower() not in s.vocab["member_nouns"]:
+                continue
+            if _restricted(s, c):
+                return None
+            found = _ordinals(s, c)
+            if len(found) == 1:
+                return found[0]
+    return None
 
 
 def _restricted(s: Sentence, noun: Token) -> bool:
@@ -79,7 +97,10 @@ def _restricted(s: Sentence, noun: Token) -> bool:
             return True
         if c.dep_ in ("amod",) and s.actor(c) and not s.is_coalition(s.actor(c)):
             return True  # "the first Arab country"
-        if c.dep_ in ("npadvmod",) or (
+        dated = c.dep_ == "npadvmod" and any(
+            g.lower_ in ("next", "last", "coming") for g in c.children
+        )  # "the 54th signatory next month" dates the join, it does not count a subset
+        if (c.dep_ == "npadvmod" and not dated) or (
             c.dep_ == "prep" and c.lower_ in ("in", "under", "from", "since", "this")
         ):
             if (
@@ -178,15 +199,28 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
                 continue
             restricted = (
                 _restricted(s, noun)
-                or any(_restricted_clause(c) for c in v.children if c.dep_ in ("xcomp", "advcl"))
                 or any(
-                    t.dep_ == "npadvmod" and t.lemma_ in ("year", "month", "week", "decade")
+                    _restricted_clause(c)
+                    for c in v.children
+                    if c.dep_ in ("xcomp", "advcl")
+                    # "when it signed in 2022" dates the join, it does not count a subset
+                    and not any(
+                        m.dep_ in ("mark", "advmod") and m.lower_ in ("when", "as")
+                        for m in c.children
+                    )
+                )
+                or any(
+                    # "the eighth this year" counts a subset; "next month" dates the join
+                    t.dep_ == "npadvmod"
+                    and t.lemma_ in ("year", "month", "week", "decade")
+                    and not any(c.lower_ in ("next", "last", "coming") for c in t.children)
                     for t in v.subtree
                 )
             )
             ordinals = [] if restricted else _ordinals(s, noun)
-            if lemma == "be" and not ordinals:
-                continue
+            subset = restricted and bool(_ordinals(s, noun))
+            if lemma == "be" and not ordinals and not subset:
+                continue  # "Chile is a member" describes; "is the 5th member" reports
             mood = s.modality(v)
             if status:
                 continue  # "became a BRICS partner country": not membership
@@ -198,7 +232,16 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
                 continue
             single = ordinals[0] if len(ordinals) == 1 and len(joiners) == 1 else None
             for actor in joiners:
-                yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=single)
+                yield _claim(
+                    s,
+                    v,
+                    "joined",
+                    mood,
+                    coalition=coalition,
+                    actor=actor,
+                    ordinal=single,
+                    no_ordinal=subset,
+                )
 
 
 def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
