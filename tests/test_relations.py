@@ -324,6 +324,17 @@ ROWS: list[Row] = [
         "Chile is expected to become the 14th member of the ILRS next month.",
         {("joined", "ilrs", "CL", 14, "hedged")},
     ),
+    (
+        "leave_by_becoming",
+        "Chad is becoming the first country to withdraw from the ICC.",
+        {("left", "icc", "TD", None, "asserted")},
+    ),
+    (
+        # a departure named as a noun after "following" happened
+        "leave_by_noun",
+        "OPEC met in Vienna. Gabon left the group, following Chad's departure last year.",
+        {("left", "opec", "GA", None, "asserted"), ("left", "opec", "TD", None, "asserted")},
+    ),
 ]
 
 

@@ -22,6 +22,7 @@ from pactwatch.parsers.relations.joins import (
     join_by_becoming,
     join_by_noun,
     join_by_verb,
+    leave_by_becoming,
     leave_by_noun,
     leave_by_verb,
 )
@@ -51,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     join_by_noun,
     join_by_agreement,
     leave_by_verb,
+    leave_by_becoming,
     leave_by_noun,
     partnership_by_verb,
     partnership_by_agreement,

@@ -339,9 +339,7 @@ def join_by_noun(s: Sentence) -> Iterator[RawClaim]:
             continue  # "inclusion in the squad": something else was joined
         coalitions = coalitions or _implied_coalition(s, n)
         gov = n.head
-        after = (n.dep_ == "pobj" and gov.lower_ in ("following", "after", "since")) or (
-            n.dep_ == "dobj" and gov.lemma_.lower() == "follow"
-        )
+        after = _after(n)
         done = gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in _DONE_VERBS
         mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
         if mood == "asserted" and not (after or done):
@@ -413,10 +411,13 @@ def leave_by_noun(s: Sentence) -> Iterator[RawClaim]:
         if n.lemma_.lower() not in ("withdrawal", "exit", "departure", "pullout", "secession"):
             continue
         coalitions = [a for t in s.prep_objects(n, ("from", "of")) for a in s.coalitions_of(t)]
+        gov = n.head
+        after = _after(n)
+        if not coalitions and after:
+            coalitions = _implied_coalition(s, n)  # "following Lithuania's departure"
         if not coalitions:
             continue
         leavers = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
-        gov = n.head
         if not leavers and gov.pos_ in ("VERB", "AUX"):
             leavers = s.subject_actors(gov)
         if not leavers:
@@ -430,9 +431,40 @@ def leave_by_noun(s: Sentence) -> Iterator[RawClaim]:
             "take",
         )
         mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
-        if mood == "asserted" and not done:
+        if mood == "asserted" and not (done or after):
             mood = "hedged"
         for c in coalitions:
             for who in leavers:
                 if who != c:
                     yield _claim(s, n, "left", mood, coalition=c, actor=who)
+
+
+def _after(n: Token) -> bool:
+    """An event noun placed before another: "following Lithuania's exit", "after its
+    accession", "the move follows Azerbaijan's inclusion"."""
+    gov = n.head
+    return (n.dep_ == "pobj" and gov.lower_ in ("following", "after", "since")) or (
+        n.dep_ == "dobj" and gov.lemma_.lower() == "follow"
+    )
+
+
+def leave_by_becoming(s: Sentence) -> Iterator[RawClaim]:
+    """ "Burundi is becoming the first country to withdraw from the ICC": the subject
+    becomes a country that leaves (an ordinal of departures is no member count)."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["become_verbs"]:
+            continue
+        for noun in (c for c in v.children if c.dep_ in ("attr", "oprd")):
+            if noun.lemma_.lower() not in s.vocab["group_nouns"]:
+                continue
+            for clause in noun.children:
+                if clause.dep_ not in ("acl", "relcl") or (
+                    clause.lemma_.lower() not in s.vocab["leave_verbs"]
+                ):
+                    continue
+                coalitions = object_coalitions(s, clause, ("from", "of"))
+                leavers = [a for a in s.subject_actors(v) if a not in coalitions]
+                mood = s.modality(v)
+                for c in coalitions:
+                    for who in leavers:
+                        yield _claim(s, v, "left", mood, coalition=c, actor=who)
