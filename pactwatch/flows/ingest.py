@@ -123,9 +123,10 @@ def follow_feed(
 
     Returns False when some new item was left for a later run (over `max_links`,
     or its page could not be fetched): the feed must then be read again in full
-    next time, not answered with a 304 that would hide those items. With
-    `keep_unfetched` (`pactwatch extract`, which has no later run), an item whose
-    page could not be fetched is kept with its own content instead.
+    next time, not answered with a 304 that would hide those items. An item whose
+    page fails for good (a terminal error such as 404) is kept with its own text;
+    with `keep_unfetched` (`pactwatch extract`, which has no later run), so is one
+    whose page failed for now.
     """
     problem = feed_problem(parsed)
     if problem:
@@ -154,14 +155,20 @@ def follow_feed(
             except FetchError as exc:
                 harvest.fetches.append(_error_row(item.link, exc))
                 harvest.problems.append(str(exc))  # names the (redacted) URL
-                complete = complete and not is_transient(exc)
-                if keep_unfetched:  # the item's own teaser still says something
+                transient = is_transient(exc)
+                complete = complete and not transient
+                # A page that will not come (404, refused) leaves the item's own text
+                # (teaser, summary or headline) as the story; one that may come later
+                # is left for the next run, except where there is none (`extract`).
+                if keep_unfetched or not transient:
                     harvest.documents.append(Document(url=item.link, kind="item", item=item))
                 continue
             harvest.fetches.append(_row(result))
             harvest.documents.append(page_document(result, item))
         else:
-            harvest.documents.append(Document(url=link or feed_url, kind="item", item=item))
+            harvest.documents.append(
+                Document(url=link or item_url(feed_url, item), kind="item", item=item)
+            )
     return complete
 
 
@@ -314,14 +321,36 @@ def drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def item_url(feed_url: str, item: FeedItem) -> str:
+    """Where an item without a web link is stored: the feed's URL with a stable
+    fragment from the item's guid, else from its title and content, so two link-less
+    items of one feed are two articles and the same item read again is the same one."""
+    key = item.guid or "\x1f".join(part or "" for part in (item.title, item.summary, item.content))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return f"{feed_url.split('#', 1)[0]}#item-{digest}"
+
+
+def item_text(item: FeedItem) -> str:
+    """An item's own text: its content, else its summary, else its title.
+
+    A headline-only item ("Peru joins the Artemis Accords" with no body, or a body
+    that is only an image) is stored with the headline as its text, so its claim
+    counts; the title is otherwise no part of the text (claims read it as context).
+    """
+    if item.content:
+        body = html_to_text(item.content, keep_lines=True) if item.content_is_html else item.content
+        if body.strip():
+            return body.strip()
+    for fallback in (item.summary, item.title):
+        if fallback and fallback.strip():
+            return fallback.strip()
+    return ""
+
+
 def article_from_item(item: FeedItem, *, fallback_url: str) -> Article:
     """An article from a feed item's own content (no page fetch)."""
-    if item.content:
-        text = html_to_text(item.content, keep_lines=True) if item.content_is_html else item.content
-    else:
-        text = item.summary or ""
     url = canonicalize(item.link) if item.link else fallback_url
-    return Article(url=url, title=item.title, published_at=item.published_at, text=text.strip())
+    return Article(url=url, title=item.title, published_at=item.published_at, text=item_text(item))
 
 
 def document_article(doc: Document) -> Article:
