@@ -279,6 +279,8 @@ def test_views(tmp_path: Path) -> None:
 
     _, conflicts = run_sql(db, "SELECT coalition, summary, figures FROM conflicts")
     assert conflicts == [("ilrs", "2 articles say 13, 1 article says 17", 2)]
+    # One outlet, weeks apart: changes, not disagreements about the same moment.
+    assert run_sql(db, "SELECT * FROM disagreements")[1] == []
 
 
 def test_run_sql_is_read_only_and_formats(tmp_path: Path) -> None:

@@ -184,7 +184,9 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.warehouse.db import open_reader
 
     with open_reader(cfg.warehouse_path) as con:
-        alerts = list_alerts(con, pending_only=args.pending)
+        alerts = list_alerts(
+            con, pending_only=args.pending, conflict_window=cfg.alerts.conflict_window
+        )
     for alert in alerts:
         if args.json:
             _emit_json(alert, sys.stdout)
