@@ -194,7 +194,10 @@ def event_date(sentence: str, published_at: datetime | None) -> EventDate | None
         for m in pattern.finditer(sentence):
             if _BOUNDED.search(sentence[: m.start()]):
                 continue
-            resolved = rule(m, published)
+            try:
+                resolved = rule(m, published)
+            except (ValueError, OverflowError):  # a reference date at the calendar's edge
+                continue
             if resolved is not None:
                 found.append((m.start(), order, resolved))
                 break
