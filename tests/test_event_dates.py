@@ -99,7 +99,8 @@ def test_wording_for_alerts() -> None:
     assert not reported_later(EventDate(date(2026, 1, 1), "year"), reported)
     assert not reported_later(EventDate(date(2026, 11, 1), "month"), reported)
     assert not reported_later(EventDate(date(2026, 11, 21), "day"), reported)
-    assert reported_later(EventDate(date(2026, 11, 17), "day"), reported)
+    assert not reported_later(EventDate(date(2026, 11, 17), "day"), reported)
+    assert reported_later(EventDate(date(2026, 11, 14), "day"), reported)
     assert first_day("2023") == date(2023, 1, 1) and first_day("2025-09") == date(2025, 9, 1)
 
 

@@ -235,9 +235,10 @@ def when_text(event: EventDate) -> str:
     return f"on {event.day.day} {month} {event.day.year}"
 
 
-def reported_later(event: EventDate, reported: date, *, slack_days: int = 2) -> bool:
+def reported_later(event: EventDate, reported: date, *, slack_days: int = 7) -> bool:
     """Whether the event lies clearly before the day it was reported: an earlier year or
-    month at those precisions, more than `slack_days` earlier for a day."""
+    month at those precisions, more than `slack_days` earlier for a day (a join on
+    "Tuesday" of the week of the report is still this week's news)."""
     if event.precision == "year":
         return event.day.year < reported.year
     if event.precision == "month":
