@@ -66,8 +66,15 @@ def test_a_huge_page_is_cut_off_as_a_recorded_error_and_the_run_goes_on(
     assert run(cfg) == 1  # the page source itself could not be read
     err = capsys.readouterr().err
     assert "Traceback" not in err and "larger than 50000 bytes" in err
-    assert rows(tmp_path, "select source, title from articles") == [
-        ("wire", "Kenya and Ethiopia share a ground station")
+    # Issue 12: an item whose page cannot be read for good keeps the feed's own text
+    # (its description here), never any of the cut-off page.
+    assert rows(
+        tmp_path, "select source, title, text from articles where text in ('x', 'y') order by title"
+    ) == [("wire", "Huge", "x"), ("wire", "Streamed", "y")]
+    assert rows(tmp_path, "select source, title from articles order by title") == [
+        ("wire", "Huge"),
+        ("wire", "Kenya and Ethiopia share a ground station"),
+        ("wire", "Streamed"),
     ]
     errors = rows(
         tmp_path,

@@ -279,6 +279,8 @@ def test_views(tmp_path: Path) -> None:
 
     _, conflicts = run_sql(db, "SELECT coalition, summary, figures FROM conflicts")
     assert conflicts == [("ilrs", "2 articles say 13, 1 article says 17", 2)]
+    # One outlet, weeks apart: changes, not disagreements about the same moment.
+    assert run_sql(db, "SELECT * FROM disagreements")[1] == []
 
 
 def test_run_sql_is_read_only_and_formats(tmp_path: Path) -> None:
@@ -451,3 +453,32 @@ def test_reextracted_claims_record_their_organisations(tmp_path: Path) -> None:
         store.replace_claims(con, res.article_ids[0], [claim], "v2")
         got = con.execute("SELECT id, kind, name FROM actors").fetchall()
     assert got == [("axiom-space", "organisation", "Axiom Space")]
+
+
+def test_every_table_view_and_column_is_described() -> None:
+    # COMMENT ON is lost when a migration recreates a view: such a migration must
+    # repeat the view's comments, and this test says which ones it forgot.
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    missing = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND comment IS NULL"
+        " UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database()"
+        " AND schema_name = 'main' AND NOT internal AND comment IS NULL"
+        " UNION ALL SELECT table_name || '.' || column_name FROM duckdb_columns()"
+        " WHERE database_name = current_database() AND schema_name = 'main' AND comment IS NULL"
+    ).fetchall()
+    con.close()
+    assert missing == []
+
+
+def test_run_sql_decodes_json_columns_and_binds_parameters(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with open_writer(db) as con:
+        con.execute("INSERT INTO runs VALUES ('r', now(), NULL, 'ok', '{\"n\": [1, 2]}')")
+    cols, rows = run_sql(db, "SELECT id, summary FROM runs WHERE id = $id", params={"id": "r"})
+    assert cols == ["id", "summary"] and rows == [("r", {"n": [1, 2]})]
+    assert json.loads(format_rows(cols, rows, "json")) == {"id": "r", "summary": {"n": [1, 2]}}
+    with pytest.raises(UsageError, match="refused"):
+        run_sql(db, f"COPY runs TO '{tmp_path / 'out.csv'}'")
+    assert not (tmp_path / "out.csv").exists()

@@ -33,6 +33,7 @@ import duckdb
 from pactwatch.alerts.options import AlertOptions
 from pactwatch.alerts.state import Count, Observation, Segment, count_segments, status_segments
 from pactwatch.clock import iso_utc
+from pactwatch.parsers.event_dates import PRECISIONS, EventDate
 from pactwatch.warehouse.alert_log import (
     AlertRow,
     EvidenceRow,
@@ -254,16 +255,37 @@ def _when(obs: Observation | None) -> str | None:
     return iso_utc(obs.published_at) if obs is not None else None
 
 
+def _event(obs: Observation | None) -> dict[str, Any]:
+    """`event_date` and its precision when the claim's sentence dated the event."""
+    if obs is None or obs.event_date is None or obs.event_date_precision is None:
+        return {}
+    precision = PRECISIONS.get(obs.event_date_precision)
+    if precision is None:
+        return {}
+    return {
+        "event_date": EventDate(obs.event_date, precision).iso(),
+        "event_date_precision": precision,
+    }
+
+
 def _describe(seg: Segment) -> tuple[dict[str, Any], dict[str, Any]]:
     """The payload's previous/current objects (documented in alerts.payload)."""
     if isinstance(seg.state, Count):
         prev = seg.previous if isinstance(seg.previous, Count) else Count(None, None, None)
         return (
-            {**prev.as_json(), "published_at": _when(seg.previous_obs)},
-            {**seg.state.as_json(), "published_at": _when(seg.changer)},
+            {**prev.as_json(), "published_at": _when(seg.previous_obs), **_event(seg.previous_obs)},
+            {**seg.state.as_json(), "published_at": _when(seg.changer), **_event(seg.changer)},
         )
-    previous: dict[str, Any] = {"status": seg.previous, "published_at": _when(seg.previous_obs)}
-    current: dict[str, Any] = {"status": seg.state, "published_at": _when(seg.changer)}
+    previous: dict[str, Any] = {
+        "status": seg.previous,
+        "published_at": _when(seg.previous_obs),
+        **_event(seg.previous_obs),
+    }
+    current: dict[str, Any] = {
+        "status": seg.state,
+        "published_at": _when(seg.changer),
+        **_event(seg.changer),
+    }
     if seg.changer.ordinal is not None:
         current["ordinal"] = seg.changer.ordinal
     if seg.changer.topic is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pactwatch.alerts.channels.base import Channel
-from pactwatch.alerts.payload import alert_payload
+from pactwatch.alerts.payload import DEFAULT_CONFLICT_WINDOW, alert_payload
 from pactwatch.errors import DeliveryError, is_transient
 from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
 from pactwatch.warehouse.deliveries import (
@@ -90,6 +90,7 @@ def deliver_pending(
     lease: timedelta = DEFAULT_LEASE,
     retry_delay: timedelta = BASE_DELAY,
     due_only: bool = True,
+    conflict_window: float = DEFAULT_CONFLICT_WINDOW,
 ) -> DeliveryReport:
     """Send every due pending delivery whose channel is configured.
 
@@ -114,7 +115,9 @@ def deliver_pending(
         for row in leased:
             if row.alert_id not in payloads:
                 try:
-                    payloads[row.alert_id] = alert_payload(con, row.alert_id)
+                    payloads[row.alert_id] = alert_payload(
+                        con, row.alert_id, conflict_window=conflict_window
+                    )
                 except KeyError:  # a delivery whose alert is gone: nothing to send
                     fail_delivery(con, row.alert_id, row.channel, error="alert not found")
                     continue

@@ -15,9 +15,17 @@
 alerts, `actors` (the unordered pair, sorted) for partnership alerts; the rest
 are null. Evidence is ordered by publication time, oldest first.
 
-`conflict` (an addition to DESIGN section 6) is null, or for a count alert the
-`conflicts` view's summary for that coalition and month, e.g. "3 articles say
-13, 1 article says 17": both figures are kept, and the reader is told.
+`current` and `previous` also carry `event_date` (ISO 8601 at its precision:
+"2023", "2023-09", "2023-09-14") and `event_date_precision` (`day`, `month`,
+`year`) when the claim's sentence dated the event; the keys are absent
+otherwise. `published_at` stays the time the change was first reported.
+
+`conflict` (an addition to DESIGN section 6) is null, or for a count alert how
+figures about the same moment disagree, e.g. "2 articles say 13, 1 article says
+17": figures from the same article, with the same event date, or published by
+different outlets within `[alerts] conflict_window` hours (default 48) of the
+alert's figure (the `disagreements_within` table macro). A later figure is a
+change, not a disagreement. Both figures are kept, and the reader is told.
 """
 
 from __future__ import annotations
@@ -39,7 +47,10 @@ from pactwatch.warehouse.alert_log import (
 )
 from pactwatch.warehouse.deliveries import delivery_states
 
-__all__ = ["alert_payload", "list_alerts", "render_line"]
+__all__ = ["DEFAULT_CONFLICT_WINDOW", "alert_payload", "list_alerts", "render_line"]
+
+DEFAULT_CONFLICT_WINDOW = 48.0
+"""Hours within which figures from different outlets are about the same moment."""
 
 
 def _evidence(
@@ -78,19 +89,26 @@ def _deliveries(
 
 
 def _conflict(
-    con: duckdb.DuckDBPyConnection, kind: str, coalition: str | None, current: dict[str, Any] | None
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    coalition: str | None,
+    current: dict[str, Any] | None,
+    window: float,
 ) -> str | None:
-    """For a count alert: how sources disagree about that month ("3 articles say 13, ...")."""
+    """For a count alert: how sources disagree about the same moment ("2 articles say 13, ...")."""
     if kind != "member_count_changed" or not coalition or not current:
         return None
     when = current.get("published_at")
     if not when:
         return None
-    return conflict_summary(con, coalition, str(when))
+    return conflict_summary(con, coalition, str(when), window_hours=window)
 
 
 def _payload(
-    con: duckdb.DuckDBPyConnection, alert: StoredAlert, evidence: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    alert: StoredAlert,
+    evidence: list[dict[str, Any]],
+    window: float = DEFAULT_CONFLICT_WINDOW,
 ) -> dict[str, Any]:
     current_state = json.loads(alert.current) if alert.current else None
     return {
@@ -104,20 +122,28 @@ def _payload(
         "evidence": evidence,
         "created_at": iso_utc(alert.created_at),
         # Beyond DESIGN section 6 (added, never renamed): null unless sources disagree.
-        "conflict": _conflict(con, alert.kind, alert.coalition, current_state),
+        "conflict": _conflict(con, alert.kind, alert.coalition, current_state, window),
     }
 
 
-def alert_payload(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, Any]:
+def alert_payload(
+    con: duckdb.DuckDBPyConnection,
+    alert_id: str,
+    *,
+    conflict_window: float = DEFAULT_CONFLICT_WINDOW,
+) -> dict[str, Any]:
     """The webhook JSON of one alert. Raises KeyError when there is no such alert."""
     alert = find_alert(con, alert_id)
     if alert is None:
         raise KeyError(alert_id)
-    return _payload(con, alert, _evidence(con, [alert_id])[alert_id])
+    return _payload(con, alert, _evidence(con, [alert_id])[alert_id], conflict_window)
 
 
 def list_alerts(
-    con: duckdb.DuckDBPyConnection, *, pending_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    *,
+    pending_only: bool = False,
+    conflict_window: float = DEFAULT_CONFLICT_WINDOW,
 ) -> list[dict[str, Any]]:
     """Every alert (oldest first) as its payload plus `deliveries`.
 
@@ -129,7 +155,7 @@ def list_alerts(
     deliveries = _deliveries(con, ids)
     out = []
     for alert in alerts:
-        item = _payload(con, alert, evidence[alert.id])
+        item = _payload(con, alert, evidence[alert.id], conflict_window)
         item["deliveries"] = deliveries[alert.id]
         out.append(item)
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -84,14 +84,23 @@ class Observation:
     status: str | None = None
     topic: str | None = None
     ordinal: int | None = None
+    dated_at: datetime | None = None  # articles.dated_at: best available time when undated
+    event_date: date | None = None  # when the sentence dates the event (claims.event_date)
+    event_date_precision: str | None = None
 
     @property
     def event_time(self) -> datetime:
-        return self.published_at or self.fetched_at
+        """When the article told it: published_at, else its best available time, else
+        fetch time. State is replayed in this order (the event date is reported, not
+        used for ordering: a join dated 2023 first read in 2026 is news in 2026)."""
+        return self.published_at or self.dated_at or self.fetched_at
 
     @property
-    def order(self) -> tuple[datetime, datetime, str]:
-        return (self.event_time, self.fetched_at, self.article_id)
+    def order(self) -> tuple[datetime, int, datetime, str]:
+        # On a tie in time (undated files read in one run), a count replays smallest
+        # figure first, so a tie never yields a change that runs backwards (53 -> 51).
+        point = self.count.point if self.count is not None else None
+        return (self.event_time, point or 0, self.fetched_at, self.article_id)
 
 
 @dataclass(slots=True)

@@ -161,9 +161,20 @@ def cmd_extract(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_sql(args: argparse.Namespace, cfg: Config) -> int:
-    from pactwatch.warehouse.query import format_rows, run_sql
+    from pactwatch.warehouse.query import describe_schema, format_rows, format_schema, run_sql
 
-    columns, rows = run_sql(cfg.warehouse_path, args.query)
+    if args.schema:
+        if args.query is not None or args.param:
+            raise UsageError("--schema takes no query or parameters")
+        sys.stdout.write(format_schema(describe_schema(cfg.warehouse_path), fmt=args.format))
+        return 0
+    params: dict[str, str] = {}
+    for name, value in args.param or []:
+        key = name.lstrip("$:")
+        if not key.isidentifier():
+            raise UsageError(f"parameter name {name!r} is not a name (use -p coalition ilrs)")
+        params[key] = value
+    columns, rows = run_sql(cfg.warehouse_path, args.query, params=params)
     format_rows(columns, rows, fmt=args.format, out=sys.stdout)
     return 0
 
@@ -173,7 +184,9 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.warehouse.db import open_reader
 
     with open_reader(cfg.warehouse_path) as con:
-        alerts = list_alerts(con, pending_only=args.pending)
+        alerts = list_alerts(
+            con, pending_only=args.pending, conflict_window=cfg.alerts.conflict_window
+        )
     for alert in alerts:
         if args.json:
             _emit_json(alert, sys.stdout)
@@ -251,8 +264,13 @@ _EXAMPLES = {
         "  curl -s https://example.org/story | pactwatch extract - --kind html"
     ),
     "sql": (
-        'example:\n  pactwatch sql "select coalition, value, low, article_url from member_counts"'
-        " --format table"
+        "examples:\n"
+        '  pactwatch sql "select coalition, value, low, article_url from member_counts"'
+        " --format table\n"
+        "  pactwatch sql 'select * from memberships where coalition = $c' -p c ilrs --format json\n"
+        "  pactwatch sql --schema\n\n"
+        "The connection is a sandboxed reader: statements that would write, read host files,\n"
+        "attach databases or load extensions are refused (exit 2)."
     ),
     "alerts": "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json",
     "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
@@ -319,8 +337,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per article")
 
     p = add("sql", "read-only SQL against the warehouse")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", metavar="QUERY", nargs="?")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="bind $NAME in the query to VALUE (repeat for more)",
+    )
+    p.add_argument(
+        "--schema",
+        action="store_true",
+        help="list every table and view with its columns and descriptions",
+    )
 
     p = add("alerts", "list alerts and their delivery state")
     p.add_argument(
@@ -348,6 +379,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    raise KeyError(name)
+
+
 def _quiet_prefect() -> None:
     # Prefect's own chatter is noise on a terminal run; users can turn it back on.
     # Our one-line messages and the run summary say what happened; Prefect's console
@@ -364,6 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
+    if args.command == "sql" and args.query is None and not args.schema:
+        _subparser(parser, "sql").error("give a QUERY, or --schema")
     if args.command == "run":
         _quiet_prefect()
     try:

@@ -72,6 +72,7 @@ class AlertsConfig:
     coalitions: tuple[str, ...] = ()
     max_attempts: int = 8
     retry_delay: float = 30.0
+    conflict_window: float = 48.0  # hours: different outlets this close disagree, not change
 
 
 @dataclass(frozen=True, slots=True)

@@ -339,6 +339,7 @@ class LocalDocument:
     path: Path
     kind: DocumentKind
     data: bytes
+    modified_at: datetime | None = None  # the file's modification time (UTC)
 
 
 def read_path(path: Path) -> list[LocalDocument]:
@@ -359,10 +360,16 @@ def read_path(path: Path) -> list[LocalDocument]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             return [
-                LocalDocument(p, KIND_BY_SUFFIX[p.suffix.lower()], p.read_bytes()) for p in files
+                LocalDocument(p, KIND_BY_SUFFIX[p.suffix.lower()], p.read_bytes(), _mtime(p))
+                for p in files
             ]
         data = path.read_bytes()
+        modified = _mtime(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
     kind = sniff_kind(data, name=path.name)
-    return [LocalDocument(path, kind, data)]
+    return [LocalDocument(path, kind, data, modified)]
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

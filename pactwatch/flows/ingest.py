@@ -15,6 +15,8 @@ from typing import Literal
 
 from pactwatch.errors import FetchError, InputError, PactwatchError, is_transient
 from pactwatch.parsers.claims import extract_claims
+from pactwatch.parsers.dates import parse_datetime
+from pactwatch.parsers.event_dates import with_event_dates
 from pactwatch.parsers.feeds import parse_feed
 from pactwatch.parsers.gazetteer import Gazetteer
 from pactwatch.parsers.markup import decode_html, html_to_text
@@ -39,6 +41,9 @@ class Document:
     data: bytes = b""
     content_type: str | None = None
     item: FeedItem | None = None  # for kind "item", or the feed item a page was linked from
+    # Best available time when the document gives no publication date: Last-Modified
+    # of the page (or of its feed), the file's modification time.
+    dated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -78,14 +83,18 @@ def _row(result: FetchResult) -> FetchRow:
     )
 
 
-def page_document(result: FetchResult, item: FeedItem | None = None) -> Document:
-    """The fetched page of a feed item (or of a page source) as a document to parse."""
+def page_document(
+    result: FetchResult, item: FeedItem | None = None, *, dated_at: datetime | None = None
+) -> Document:
+    """The fetched page of a feed item (or of a page source) as a document to parse.
+    `dated_at` (the feed's own time) stands in when the page sends no Last-Modified."""
     return Document(
         url=result.url,
         kind="html",
         data=result.content,
         content_type=result.content_type,
         item=item,
+        dated_at=parse_datetime(result.last_modified) or dated_at,
     )
 
 
@@ -118,14 +127,17 @@ def follow_feed(
     known_urls: Collection[str] = (),
     last_fetched: Mapping[str, datetime] | None = None,
     keep_unfetched: bool = False,
+    dated_at: datetime | None = None,
 ) -> bool:
     """Turn feed items into documents, following links to pages we have not stored yet.
 
     Returns False when some new item was left for a later run (over `max_links`,
     or its page could not be fetched): the feed must then be read again in full
-    next time, not answered with a 304 that would hide those items. With
-    `keep_unfetched` (`pactwatch extract`, which has no later run), an item whose
-    page could not be fetched is kept with its own content instead.
+    next time, not answered with a 304 that would hide those items. An item whose
+    page fails for good (a terminal error such as 404) is kept with its own text;
+    with `keep_unfetched` (`pactwatch extract`, which has no later run), so is one
+    whose page failed for now. `dated_at` (the feed's Last-Modified or file time)
+    is the best available time of undated items.
     """
     problem = feed_problem(parsed)
     if problem:
@@ -154,14 +166,24 @@ def follow_feed(
             except FetchError as exc:
                 harvest.fetches.append(_error_row(item.link, exc))
                 harvest.problems.append(str(exc))  # names the (redacted) URL
-                complete = complete and not is_transient(exc)
-                if keep_unfetched:  # the item's own teaser still says something
-                    harvest.documents.append(Document(url=item.link, kind="item", item=item))
+                transient = is_transient(exc)
+                complete = complete and not transient
+                # A page that will not come (404, refused) leaves the item's own text
+                # (teaser, summary or headline) as the story; one that may come later
+                # is left for the next run, except where there is none (`extract`).
+                if keep_unfetched or not transient:
+                    harvest.documents.append(
+                        Document(url=item.link, kind="item", item=item, dated_at=dated_at)
+                    )
                 continue
             harvest.fetches.append(_row(result))
-            harvest.documents.append(page_document(result, item))
+            harvest.documents.append(page_document(result, item, dated_at=dated_at))
         else:
-            harvest.documents.append(Document(url=link or feed_url, kind="item", item=item))
+            harvest.documents.append(
+                Document(
+                    url=link or item_url(feed_url, item), kind="item", item=item, dated_at=dated_at
+                )
+            )
     return complete
 
 
@@ -182,6 +204,7 @@ def _read_feed(
     max_links: int,
     known_urls: Collection[str],
     last_fetched: Mapping[str, datetime] | None,
+    dated_at: datetime | None = None,
 ) -> FetchRow:
     """Take a feed's items into the harvest; return the fetch row to record for it.
 
@@ -198,6 +221,7 @@ def _read_feed(
         max_links=max_links,
         known_urls=known_urls,
         last_fetched=last_fetched,
+        dated_at=dated_at,
     )
     row = _with_feed_problem(row, parsed)
     return row if complete else replace(row, etag=None, last_modified=None)
@@ -263,9 +287,12 @@ def collect_source(
                     max_links=limit,
                     known_urls=known_urls,
                     last_fetched=last_fetched,
+                    dated_at=doc.modified_at,
                 )
             else:
-                harvest.documents.append(Document(url=url, kind=doc.kind, data=doc.data))
+                harvest.documents.append(
+                    Document(url=url, kind=doc.kind, data=doc.data, dated_at=doc.modified_at)
+                )
         return harvest
 
     etag, last_modified = validators.get(source.location, (None, None))
@@ -293,6 +320,7 @@ def collect_source(
             max_links=limit,
             known_urls=known_urls,
             last_fetched=last_fetched,
+            dated_at=parse_datetime(result.last_modified),
         )
     else:
         harvest.documents.append(page_document(result))
@@ -314,18 +342,48 @@ def drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def item_url(feed_url: str, item: FeedItem) -> str:
+    """Where an item without a web link is stored: the feed's URL with a stable
+    fragment from the item's guid, else from its title and content, so two link-less
+    items of one feed are two articles and the same item read again is the same one."""
+    key = item.guid or "\x1f".join(part or "" for part in (item.title, item.summary, item.content))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return f"{feed_url.split('#', 1)[0]}#item-{digest}"
+
+
+def item_text(item: FeedItem) -> str:
+    """An item's own text: its content, else its summary, else its title.
+
+    A headline-only item ("Peru joins the Artemis Accords" with no body, or a body
+    that is only an image) is stored with the headline as its text, so its claim
+    counts; the title is otherwise no part of the text (claims read it as context).
+    """
+    if item.content:
+        body = html_to_text(item.content, keep_lines=True) if item.content_is_html else item.content
+        if body.strip():
+            return body.strip()
+    for fallback in (item.summary, item.title):
+        if fallback and fallback.strip():
+            return fallback.strip()
+    return ""
+
+
 def article_from_item(item: FeedItem, *, fallback_url: str) -> Article:
     """An article from a feed item's own content (no page fetch)."""
-    if item.content:
-        text = html_to_text(item.content, keep_lines=True) if item.content_is_html else item.content
-    else:
-        text = item.summary or ""
     url = canonicalize(item.link) if item.link else fallback_url
-    return Article(url=url, title=item.title, published_at=item.published_at, text=text.strip())
+    return Article(url=url, title=item.title, published_at=item.published_at, text=item_text(item))
 
 
 def document_article(doc: Document) -> Article:
-    """Parse one document into an article; never raises on bad bytes."""
+    """Parse one document into an article; never raises on bad bytes. An undated
+    article takes the document's best available time as `dated_at`."""
+    article = _document_article(doc)
+    if article.published_at is None and doc.dated_at is not None:
+        return replace(article, dated_at=doc.dated_at)
+    return article
+
+
+def _document_article(doc: Document) -> Article:
     if doc.kind == "item":
         assert doc.item is not None
         return article_from_item(doc.item, fallback_url=doc.url)
@@ -379,8 +437,9 @@ def extract_documents(
         if stored == article.content_hash:
             continue
         try:
-            claims = extract_claims(
-                article.text, gazetteer=gazetteer, title=article.title, model=model
+            claims = with_event_dates(
+                extract_claims(article.text, gazetteer=gazetteer, title=article.title, model=model),
+                article.published_at,
             )
         except ModelMissing:
             raise

@@ -19,6 +19,7 @@ import duckdb
 
 from pactwatch.alerts.detect import detect
 from pactwatch.alerts.options import AlertOptions
+from pactwatch.parsers.event_dates import with_event_dates
 from pactwatch.parsers.model import Article, Claim
 from pactwatch.warehouse.articles import StoreResult, articles_for_reextract, store_articles
 from pactwatch.warehouse.claims import replace_claims
@@ -161,7 +162,10 @@ def reextract_all(
         stored = articles_for_reextract(
             con, extractor_version=extractor_version if only_outdated else None
         )
-    batch = [(s.id, list(extract(s.article.text, s.article.title))) for s in stored]
+    batch = [
+        (s.id, with_event_dates(extract(s.article.text, s.article.title), s.article.published_at))
+        for s in stored
+    ]
     if not batch:
         return ReextractResult()
     with open_writer(path, lock_timeout=lock_timeout) as con:

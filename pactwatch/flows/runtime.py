@@ -33,6 +33,7 @@ def deliver(cfg: Config, *, due_only: bool = True) -> DeliveryReport:
         lock_timeout=cfg.lock_timeout,
         retry_delay=timedelta(seconds=cfg.alerts.retry_delay),
         due_only=due_only,
+        conflict_window=cfg.alerts.conflict_window,
     )
 
 

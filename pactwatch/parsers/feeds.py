@@ -1,7 +1,8 @@
 """Feeds to FeedItems: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed by hand.
 
 Bad input is data: `parse_feed` never raises. A broken feed gives whatever could
-be read, with `bozo=True` and a one-line `problem`.
+be read, with `bozo=True` and a one-line `problem`. A feed whose XML entities
+would blow up is refused before parsing (`xmlguard`): no items, `bozo=True`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lxml_html_clean import Cleaner
 from pactwatch.parsers.dates import parse_datetime
 from pactwatch.parsers.markup import html_to_text, normalise_space
 from pactwatch.parsers.model import FeedItem, ParsedFeed
+from pactwatch.parsers.xmlguard import entity_problem
 
 __all__ = ["looks_like_json_feed", "parse_feed"]
 
@@ -62,6 +64,9 @@ def _parse_with_feedparser(data: bytes, *, content_type: str | None, url: str | 
         # With any header present feedparser expects a Content-Type; without one
         # the document's own XML declaration decides, as for application/xml.
         headers.setdefault("content-type", "application/xml")
+    refused = entity_problem(data, headers=headers)
+    if refused:
+        return ParsedFeed(items=(), bozo=True, problem=refused)
     # A stream, never the bytes themselves: feedparser opens a bytes value that
     # names a local file (b"/etc/passwd") as that file.
     result = feedparser.parse(io.BytesIO(data), response_headers=headers)

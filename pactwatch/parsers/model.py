@@ -44,6 +44,9 @@ class Article:
     text: str
     language: str | None = None
     source_url: str | None = None  # the URL we fetched, when it differs from the canonical url
+    # Best available time when published_at is None: the page's Last-Modified, the
+    # file's modification time (stored as articles.dated_at; never in the JSON).
+    dated_at: datetime | None = None
 
     @property
     def content_hash(self) -> str:
@@ -76,6 +79,11 @@ class Claim:
     approx: bool = False
     ordinal: int | None = None
     topic: str | None = None
+    # When the sentence dates the event ("signed in 2023"): ISO 8601 at the given
+    # precision ("2023", "2023-09", "2023-09-14"), resolved against the article's
+    # published_at (parsers.event_dates); None when it does not.
+    event_date: str | None = None
+    event_date_precision: Literal["day", "month", "year"] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN section 4 object for this claim's kind, fields in contract order."""
@@ -100,6 +108,8 @@ class Claim:
             sentence=self.sentence,
             span=[self.span[0], self.span[1]],
         )
+        if self.event_date is not None:  # added to DESIGN section 4: absent when undated
+            out.update(event_date=self.event_date, event_date_precision=self.event_date_precision)
         return out
 
 

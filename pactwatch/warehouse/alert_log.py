@@ -209,12 +209,17 @@ def evidence_of(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]) -> lis
     return [StoredEvidence(*row) for row in rows]
 
 
-def conflict_summary(con: duckdb.DuckDBPyConnection, coalition: str, when: str) -> str | None:
-    """The `conflicts` view's summary for `coalition` in the month of `when` (ISO 8601),
-    e.g. "3 articles say 13, 1 article says 17"; None when sources agree."""
+def conflict_summary(
+    con: duckdb.DuckDBPyConnection, coalition: str, when: str, *, window_hours: float = 48.0
+) -> str | None:
+    """How figures about the same moment as the `coalition` figure published at `when`
+    (ISO 8601) disagree, e.g. "2 articles say 13, 1 article says 17"; None when they
+    agree. Same moment: the same article or event date, or other outlets within
+    `window_hours` (the `disagreements_within` macro of migration 007)."""
     row = con.execute(
-        "SELECT summary FROM conflicts WHERE coalition = ?"
-        " AND period = date_trunc('month', ?::TIMESTAMPTZ)",
-        [coalition, when],
+        "SELECT summary FROM disagreements_within(?::DOUBLE) WHERE coalition = ?"
+        " AND anchor_as_of = ?::TIMESTAMPTZ ORDER BY figures DESC, articles DESC, summary"
+        " LIMIT 1",
+        [window_hours, coalition, when],
     ).fetchone()
     return str(row[0]) if row else None

@@ -69,11 +69,17 @@ class ArticleRow(NamedTuple):
     story_id: str
     extractor_version: str
     fingerprint: int | None
+    dated_at: datetime | None = None
 
 
 _ARTICLE_COLUMNS = columns_of(
     ArticleRow._fields,
-    {"published_at": "TIMESTAMPTZ", "fetched_at": "TIMESTAMPTZ", "fingerprint": "UBIGINT"},
+    {
+        "published_at": "TIMESTAMPTZ",
+        "fetched_at": "TIMESTAMPTZ",
+        "fingerprint": "UBIGINT",
+        "dated_at": "TIMESTAMPTZ",
+    },
 )
 
 
@@ -149,7 +155,7 @@ def store_articles(
             content_hash=article.content_hash,
             title_key=title_key(article.title),
             fingerprint=story_fingerprint(article.text),
-            at=as_utc(article.published_at or now),
+            at=as_utc(article.published_at or article.dated_at or now),
             # An article read again keeps its story, even when an edit brings it nearer another.
             kept_story=existing[url].story_id if url in existing else None,
         )
@@ -186,6 +192,7 @@ def store_articles(
             story_id=stories[new.key],
             extractor_version=extractor_version,
             fingerprint=new.fingerprint,
+            dated_at=None if article.published_at else article.dated_at,
         )
         (changed_rows if old else new_rows).append(row)
         changed.append(aid)

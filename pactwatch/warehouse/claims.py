@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 import duckdb
 
 from pactwatch.clock import now_utc
+from pactwatch.parsers.event_dates import first_day
 from pactwatch.parsers.model import Claim
 from pactwatch.parsers.organisations import actors_in_claims
 from pactwatch.warehouse.actors import add_organisations
@@ -47,6 +48,8 @@ def claim_id_for(article_id: str, index: int, claim: Claim) -> str:
         claim.span[0],
         claim.span[1],
         claim.sentence,
+        # only when set, so the ids of undated claims stay what they were
+        *((claim.event_date, claim.event_date_precision) if claim.event_date else ()),
     )[:24]
 
 
@@ -72,6 +75,8 @@ class ClaimRow(NamedTuple):
     span_end: int
     extractor_version: str
     created_at: datetime
+    event_date: date | None = None  # the first day of the period the sentence dates
+    event_date_precision: str | None = None
 
 
 _CLAIM_COLUMNS = columns_of(
@@ -86,6 +91,7 @@ _CLAIM_COLUMNS = columns_of(
         "span_start": "INTEGER",
         "span_end": "INTEGER",
         "created_at": "TIMESTAMPTZ",
+        "event_date": "DATE",
     },
 )
 
@@ -119,6 +125,8 @@ def claim_rows(
                 span_end=c.span[1],
                 extractor_version=extractor_version,
                 created_at=now,
+                event_date=first_day(c.event_date) if c.event_date else None,
+                event_date_precision=c.event_date_precision if c.event_date else None,
             ),
         )
     return list(rows.values())

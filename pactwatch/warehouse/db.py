@@ -124,6 +124,18 @@ def open_reader(
         con.close()
 
 
+def sandbox(con: duckdb.DuckDBPyConnection) -> None:
+    """Make `con` a pure reader of what it has open: no file, database or extension
+    beyond it (COPY TO, EXPORT DATABASE, ATTACH, read_csv/read_text of host files,
+    INSTALL/LOAD of extensions are refused), and no statement can undo that
+    (the configuration is locked for the rest of the connection's database).
+
+    Applied after the warehouse is open, to the instance that connection holds.
+    """
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 # Connections inside `transaction()`: DuckDB has no way to ask, and a failed
 # nested BEGIN aborts the outer transaction, so we keep count ourselves.
 _IN_TRANSACTION: set[int] = set()

@@ -10,7 +10,7 @@ is `pactwatch.alerts`' business.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import duckdb
@@ -44,6 +44,9 @@ class SeenIn(NamedTuple):
     sentence: str
     span_start: int
     story: str  # articles.story_id, or the article id when it has none
+    dated_at: datetime | None = None  # best available time when published_at is NULL
+    event_date: date | None = None  # the first day of the period the sentence dates
+    event_date_precision: str | None = None
 
 
 class CountClaim(NamedTuple):
@@ -85,7 +88,8 @@ class Subjects(NamedTuple):
 
 _SEEN_COLUMNS = (
     "a.id, c.id, a.source, a.url, a.title, a.published_at, a.fetched_at, a.baseline,"
-    " c.attributed_to, c.sentence, coalesce(c.span_start, 0), coalesce(a.story_id, a.id)"
+    " c.attributed_to, c.sentence, coalesce(c.span_start, 0), coalesce(a.story_id, a.id),"
+    " a.dated_at, c.event_date, c.event_date_precision"
 )
 _SEEN_WIDTH = len(SeenIn._fields)
 
@@ -104,6 +108,9 @@ def _seen(row: tuple[Any, ...]) -> SeenIn:
         sentence,
         span,
         story,
+        dated,
+        event_date,
+        event_precision,
     ) = row[:_SEEN_WIDTH]
     return SeenIn(
         article_id=str(aid),
@@ -118,6 +125,9 @@ def _seen(row: tuple[Any, ...]) -> SeenIn:
         sentence=str(sentence),
         span_start=int(span),
         story=str(story),
+        dated_at=dated,
+        event_date=event_date,
+        event_date_precision=event_precision,
     )
 
 

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import math
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from pactwatch.clock import iso_utc
 from pactwatch.errors import PactwatchError, UsageError
-from pactwatch.warehouse.db import DEFAULT_READ_LOCK_TIMEOUT, open_reader
+from pactwatch.warehouse.db import DEFAULT_READ_LOCK_TIMEOUT, open_reader, sandbox
 
 __all__ = [
     "EXPORTED_RELATIONS",
+    "Column",
+    "Relation",
+    "describe_schema",
     "export_tables",
     "format_csv",
     "format_json_lines",
     "format_rows",
+    "format_schema",
     "format_table",
     "jsonable",
     "run_sql",
@@ -49,26 +55,180 @@ EXPORTED_RELATIONS: tuple[str, ...] = (
 
 
 def run_sql(
-    path: str | Path, query: str, *, missing_ok: bool = False, lock_timeout: float | None = None
+    path: str | Path,
+    query: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    missing_ok: bool = False,
+    lock_timeout: float | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one query on a read-only connection. Returns (column names, rows).
+    """Run a query on a sandboxed read-only connection. Returns (column names, rows).
 
-    A missing or locked warehouse raises `WarehouseUnavailable` (exit 3); an SQL
-    error (including any attempt to write) raises `UsageError` with DuckDB's
-    one-line message.
+    The connection cannot write the warehouse, touch any other file, attach a
+    database or load an extension (`sandbox`). `params` binds named parameters
+    (`$name` in the query) to text values, which DuckDB casts where the query
+    needs another type. Values of JSON-typed columns come back decoded (a dict,
+    a list, a number), so every output format writes them as JSON.
+
+    A missing or locked warehouse raises `WarehouseUnavailable` (exit 3); an
+    empty query, an SQL error or a refused statement raises `UsageError` with
+    one line.
     """
     import duckdb
 
+    _check_has_statement(query)
     timeout = DEFAULT_READ_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
     with open_reader(path, missing_ok=missing_ok, lock_timeout=timeout) as con:
+        sandbox(con)
         try:
-            cursor = con.execute(query)
+            cursor = con.execute(query, dict(params)) if params else con.execute(query)
             description = cursor.description
             rows = cursor.fetchall() if description else []
+        except duckdb.PermissionException as exc:
+            raise UsageError(f"refused: {_REFUSED} ({_first_line(exc)})") from None
         except duckdb.Error as exc:
-            raise UsageError(str(exc).splitlines()[0]) from None
+            raise UsageError(_sql_error(exc)) from None
     columns = [str(d[0]) for d in description or []]
+    json_at = [i for i, d in enumerate(description or []) if str(d[1]) == "JSON"]
+    if json_at:
+        rows = [_decode_json(row, json_at) for row in rows]
     return columns, rows
+
+
+_REFUSED = (
+    "pactwatch sql only reads the warehouse; it cannot write or read files, attach"
+    " databases or load extensions"
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _sql_error(exc: BaseException) -> str:
+    text = _first_line(exc)
+    if "the configuration has been locked" in text:
+        return f"refused: {_REFUSED} ({text})"
+    if "read-only mode" in text:
+        return f"refused: the warehouse is opened read-only ({text})"
+    if "Values were not provided for the following parameters" in text:
+        return f"{text} (bind each with -p NAME VALUE)"
+    return text
+
+
+def _check_has_statement(query: str) -> None:
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise UsageError(_first_line(exc)) from None
+    if not statements:
+        raise UsageError(
+            "the query is empty (nothing but spaces or comments); give an SQL statement"
+        )
+
+
+def _decode_json(row: tuple[Any, ...], at: Sequence[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in at:
+        if isinstance(values[i], str):
+            # DuckDB validates JSON on insert; any oddity stays text.
+            with contextlib.suppress(ValueError):
+                values[i] = json.loads(values[i])
+    return tuple(values)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A table or view of the warehouse with the descriptions stored by `COMMENT ON`."""
+
+    name: str
+    kind: Literal["table", "view"]
+    description: str | None
+    columns: tuple[Column, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "description": self.description,
+            "columns": [
+                {"name": c.name, "type": c.type, "description": c.description} for c in self.columns
+            ],
+        }
+
+
+_RELATIONS_SQL = """
+SELECT table_name, 'table', comment FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+  AND NOT temporary
+UNION ALL
+SELECT view_name, 'view', comment FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+  AND NOT temporary
+ORDER BY 2, 1
+"""
+
+_COLUMNS_SQL = """
+SELECT table_name, column_name, data_type, comment FROM duckdb_columns()
+WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+ORDER BY table_name, column_index
+"""
+
+
+def describe_schema(
+    path: str | Path, *, missing_ok: bool = False, lock_timeout: float | None = None
+) -> list[Relation]:
+    """Every table and view of the warehouse (tables first), with its columns and the
+    one-line descriptions the migrations store with `COMMENT ON`."""
+    timeout = DEFAULT_READ_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    with open_reader(path, missing_ok=missing_ok, lock_timeout=timeout) as con:
+        sandbox(con)
+        relations = con.execute(_RELATIONS_SQL).fetchall()
+        column_rows = con.execute(_COLUMNS_SQL).fetchall()
+    columns: dict[str, list[Column]] = {}
+    for table, name, type_, comment in column_rows:
+        columns.setdefault(str(table), []).append(Column(str(name), str(type_), comment or None))
+    return [
+        Relation(str(name), kind, comment or None, tuple(columns.get(str(name), ())))
+        for name, kind, comment in relations
+    ]
+
+
+def format_schema(relations: Sequence[Relation], fmt: str = "table") -> str:
+    """The schema as text (table), one JSON object per relation (json), or one CSV row
+    per column (csv)."""
+    if fmt == "json":
+        return "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in relations)
+    if fmt == "csv":
+        rows = [
+            (r.name, r.kind, r.description, c.name, c.type, c.description)
+            for r in relations
+            for c in r.columns
+        ]
+        cols = ["relation", "kind", "relation_description", "column", "type", "description"]
+        return format_csv(cols, rows)
+    if fmt != "table":
+        raise UsageError(f"unknown format {fmt!r} (table, csv, json)")
+    blocks: list[str] = []
+    for r in relations:
+        lines = [f"{r.kind} {r.name}" + (f": {r.description}" if r.description else "")]
+        name_w = max((len(c.name) for c in r.columns), default=0)
+        type_w = max((len(c.type) for c in r.columns if len(c.type) <= 30), default=0)
+        for c in r.columns:
+            line = f"  {c.name.ljust(name_w)}  {c.type.ljust(type_w)}"
+            lines.append((line + ("  " + c.description if c.description else "")).rstrip())
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def jsonable(value: Any) -> Any:

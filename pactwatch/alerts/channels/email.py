@@ -31,7 +31,7 @@ def html_body(payload: dict[str, Any]) -> str:
         items.append(f"<li>{link} ({when})<br><q>{sentence}</q>{said_html}</li>")
     conflict = payload.get("conflict")
     conflict_html = (
-        f"<p><strong>Sources disagree this month:</strong> {html.escape(str(conflict))}</p>"
+        f"<p><strong>Sources disagree about the same moment:</strong> {html.escape(str(conflict))}</p>"
         if conflict
         else ""
     )

@@ -5,6 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from pactwatch.parsers.dates import parse_datetime
+from pactwatch.parsers.event_dates import (
+    PRECISIONS,
+    EventDate,
+    first_day,
+    reported_later,
+    when_text,
+)
 from pactwatch.parsers.gazetteer import Gazetteer
 
 _KNOWN_NAMES = {
@@ -81,19 +89,39 @@ def headline(payload: dict[str, Any]) -> str:
         return (
             f"{coalition} members: {count_text(payload.get('previous'))} -> {count_text(current)}"
         )
+    when = event_text(current)
     if kind == "member_joined":
         ordinal = current.get("ordinal")
         extra = f" as the {_ordinal(int(ordinal))} member" if ordinal else ""
-        return f"{coalition}: {actor} joined{extra}"
+        return f"{coalition}: {actor} joined{extra}{when}"
     if kind == "member_left":
-        return f"{coalition}: {actor} left"
+        return f"{coalition}: {actor} left{when}"
     if kind == "partnership_formed":
         topic = current.get("topic")
-        return f"Partnership formed: {pair}" + (f" ({topic})" if topic else "")
+        return f"Partnership formed: {pair}" + (f" ({topic})" if topic else "") + when
     if kind == "partnership_ended":
         topic = current.get("topic")
-        return f"Partnership ended: {pair}" + (f" ({topic})" if topic else "")
+        return f"Partnership ended: {pair}" + (f" ({topic})" if topic else "") + when
     return f"{kind}: {coalition}"
+
+
+def event_text(state: dict[str, Any]) -> str:
+    """', in 2023, first reported 2026-11-22' when the claim dates the event clearly
+    before the article that reported it; else empty. An event date on or about the
+    day of the report adds nothing a reader needs."""
+    raw, precision = state.get("event_date"), PRECISIONS.get(state.get("event_date_precision"))
+    if not isinstance(raw, str) or precision is None:
+        return ""
+    try:
+        event = EventDate(first_day(raw), precision)
+    except ValueError:
+        return ""
+    reported = parse_datetime(state.get("published_at"))
+    if reported is None:
+        return f" {when_text(event)}"
+    if not reported_later(event, reported.date()):
+        return ""
+    return f" {when_text(event)}, first reported {reported.date().isoformat()}"
 
 
 def text_block(payload: dict[str, Any]) -> str:
@@ -101,7 +129,7 @@ def text_block(payload: dict[str, Any]) -> str:
     lines = [headline(payload), f"  kind: {payload.get('kind')}  id: {payload.get('id')}"]
     evidence = payload.get("evidence") or []
     if payload.get("conflict"):
-        lines.append(f"  sources disagree this month: {payload['conflict']}")
+        lines.append(f"  sources disagree about the same moment: {payload['conflict']}")
     if len(evidence) > 1:
         lines.append(f"  reported by {len(evidence)} articles")
     for item in evidence:
