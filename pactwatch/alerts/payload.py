@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -117,13 +118,27 @@ def alert_payload(con: duckdb.DuckDBPyConnection, alert_id: str) -> dict[str, An
 
 
 def list_alerts(
-    con: duckdb.DuckDBPyConnection, *, pending_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    *,
+    pending_only: bool = False,
+    since: datetime | None = None,
+    coalitions: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every alert (oldest first) as its payload plus `deliveries`.
+    """Alerts (oldest first) as their payload plus `deliveries`.
 
-    `pending_only` keeps alerts with any delivery not yet delivered (pending or failed).
+    `pending_only` keeps alerts with any delivery not yet delivered (pending or failed);
+    `since`, `coalitions`, `kinds` and `limit` filter as `stored_alerts` says.
     """
-    alerts = stored_alerts(con, pending_only=pending_only)
+    alerts = stored_alerts(
+        con,
+        pending_only=pending_only,
+        since=since,
+        coalitions=coalitions,
+        kinds=kinds,
+        limit=limit,
+    )
     ids = [a.id for a in alerts]
     evidence = _evidence(con, ids)
     deliveries = _deliveries(con, ids)
