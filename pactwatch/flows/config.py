@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from pactwatch.alerts.channels.digest import DIGEST_MODES
 from pactwatch.errors import ConfigError
 from pactwatch.parsers.model import ActorKind
 
@@ -158,6 +159,7 @@ class EmailChannelConfig:
     starttls: bool = False
     ssl: bool = False
     timeout: float = 10.0
+    digest: str | None = None  # None: a message per alert; "run" or "daily": one gathering
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +394,11 @@ def _channel(raw: Any, *, file: Path | None, index: int, taken: set[str]) -> Cha
         raise ConfigError(f"{where}: {label} (email) needs sender and to")
     if cls is AppriseChannelConfig and not (raw.get("urls") or raw.get("url")):
         raise ConfigError(f"{where}: {label} (apprise) needs url or urls")
+    if cls is EmailChannelConfig and raw.get("digest") not in (None, *DIGEST_MODES):
+        raise ConfigError(
+            f"{where}: {label}.digest must be one of {', '.join(map(repr, DIGEST_MODES))}"
+            f" (got {raw.get('digest')!r}){_suggest(str(raw.get('digest')), DIGEST_MODES)}"
+        )
     channel: ChannelConfig = _build(cls, raw, where=where, name=label, extra=("type",))
     name = channel.name or channel.type
     base, n = name, 2
