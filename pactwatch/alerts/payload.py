@@ -125,11 +125,12 @@ def list_alerts(
     coalitions: Sequence[str] = (),
     kinds: Sequence[str] = (),
     limit: int | None = None,
+    run_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Alerts (oldest first) as their payload plus `deliveries`.
 
     `pending_only` keeps alerts with any delivery not yet delivered (pending or failed);
-    `since`, `coalitions`, `kinds` and `limit` filter as `stored_alerts` says.
+    `since`, `coalitions`, `kinds`, `limit` and `run_id` filter as `stored_alerts` says.
     """
     alerts = stored_alerts(
         con,
@@ -138,6 +139,7 @@ def list_alerts(
         coalitions=coalitions,
         kinds=kinds,
         limit=limit,
+        run_id=run_id,
     )
     ids = [a.id for a in alerts]
     evidence = _evidence(con, ids)

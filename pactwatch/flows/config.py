@@ -83,6 +83,13 @@ class ExtractConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """`[report]`: an HTML report (`pactwatch report`) refreshed after every run."""
+
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ActorEntry:
     """One `[gazetteer] actors` entry: a new actor (with kind and name) or more
     aliases for a known one."""
@@ -190,6 +197,7 @@ class Config:
     channels: tuple[ChannelConfig, ...] = ()
     gazetteer: GazetteerConfig = field(default_factory=GazetteerConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    report_path: Path | None = None  # [report] path, resolved like the warehouse's
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -205,6 +213,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "fetch": FetchConfig,
     "alerts": AlertsConfig,
     "extract": ExtractConfig,
+    "report": ReportConfig,
 }
 _TOP = (*_SECTIONS, "sources", "channels", "gazetteer")
 
@@ -447,6 +456,7 @@ def load_config(
     alerts = section(AlertsConfig, "alerts")
     gazetteer = section(GazetteerConfig, "gazetteer")
     extract = section(ExtractConfig, "extract")
+    report = section(ReportConfig, "report")
     raw_sources = raw.get("sources", [])
     raw_channels = raw.get("channels", [{"type": "console"}])
     if not isinstance(raw_sources, list) or not isinstance(raw_channels, list):
@@ -464,6 +474,14 @@ def load_config(
     wpath = Path(warehouse.path)
     if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
         wpath = file.parent / wpath
+    rpath = Path(report.path) if report.path else None
+    if (
+        rpath
+        and file is not None
+        and not rpath.is_absolute()
+        and "PACTWATCH_REPORT__PATH" not in environ
+    ):
+        rpath = file.parent / rpath
     return Config(
         file=file,
         warehouse_path=wpath,
@@ -474,4 +492,5 @@ def load_config(
         channels=channels,
         gazetteer=gazetteer,
         extract=extract,
+        report_path=rpath,
     )

@@ -193,11 +193,13 @@ def stored_alerts(
     coalitions: Sequence[str] = (),
     kinds: Sequence[str] = (),
     limit: int | None = None,
+    run_id: str | None = None,
 ) -> list[StoredAlert]:
     """Alerts in the order they were raised; `pending_only` keeps alerts with any
     delivery not yet delivered (pending or failed). `since` keeps alerts raised at or
     after it; `coalitions` those about one of them (a partnership alert is about each
-    of its two actors); `kinds` those of one of these kinds; `limit` the latest N."""
+    of its two actors); `kinds` those of one of these kinds; `limit` the latest N;
+    `run_id` those raised by that run."""
     clauses: list[str] = []
     params: list[object] = []
     if pending_only:
@@ -214,6 +216,9 @@ def stored_alerts(
     if kinds:
         clauses.append("kind IN (SELECT unnest(?::VARCHAR[]))")
         params.append(sorted(set(kinds)))
+    if run_id is not None:
+        clauses.append("run_id = ?")
+        params.append(run_id)
     fields = ", ".join(StoredAlert._fields)
     query = f"SELECT {fields}, seq FROM alerts" + (
         " WHERE " + " AND ".join(clauses) if clauses else ""
