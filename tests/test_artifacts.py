@@ -16,7 +16,7 @@ import pytest
 from pactwatch.flows.cli import main
 
 from .conftest import SAMPLE_SITE
-from .test_report import _Site
+from .sample_site import SampleSite
 
 pytestmark = pytest.mark.integration
 
@@ -63,15 +63,15 @@ type = "console"
 def test_run_publishes_alerts_table_and_report_link(
     tmp_path: Path, prefect_harness: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(SAMPLE_SITE)))
+    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(SampleSite, directory=str(SAMPLE_SITE)))
     threading.Thread(target=site.serve_forever, daemon=True).start()
     host, port = site.server_address[:2]
     cfg = _config(tmp_path, f"http://{host!s}:{port}", "out/report.html")
     (tmp_path / "out").mkdir()
     try:
-        _Site.day = "day1"
+        SampleSite.day = "day1"
         assert main(["run", "--config", str(cfg)]) == 0
-        _Site.day = "day2"
+        SampleSite.day = "day2"
         assert main(["run", "--config", str(cfg)]) == 0
     finally:
         site.shutdown()
@@ -101,12 +101,12 @@ def test_run_publishes_alerts_table_and_report_link(
 def test_a_report_that_cannot_be_written_only_warns(
     tmp_path: Path, prefect_harness: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(SAMPLE_SITE)))
+    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(SampleSite, directory=str(SAMPLE_SITE)))
     threading.Thread(target=site.serve_forever, daemon=True).start()
     host, port = site.server_address[:2]
     cfg = _config(tmp_path, f"http://{host!s}:{port}", "missing/report.html")
     try:
-        _Site.day = "day1"
+        SampleSite.day = "day1"
         assert main(["run", "--config", str(cfg)]) == 0  # the run itself went fine
     finally:
         site.shutdown()

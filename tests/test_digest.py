@@ -20,7 +20,7 @@ from pactwatch.errors import ConfigError
 from pactwatch.flows.cli import main
 from pactwatch.flows.config import load_config
 from tests.conftest import SAMPLE_SITE, SmtpSink, free_port
-from tests.test_report import _Site
+from tests.sample_site import SampleSite
 from tests.wh_helpers import Desk, article, count, day, joined, partner
 
 
@@ -43,7 +43,7 @@ def test_a_run_sends_one_digest_with_all_its_alerts(
     tmp_path: Path, smtp_server: tuple[str, int, SmtpSink], prefect_harness: None
 ) -> None:
     host, port, sink = smtp_server
-    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(SAMPLE_SITE)))
+    site = ThreadingHTTPServer(("127.0.0.1", 0), partial(SampleSite, directory=str(SAMPLE_SITE)))
     threading.Thread(target=site.serve_forever, daemon=True).start()
     shost, sport = site.server_address[:2]
     cfg = tmp_path / "pactwatch.toml"
@@ -81,7 +81,7 @@ digest = "daily"
     )
     try:
         for day_name in ("day1", "day2"):
-            _Site.day = day_name
+            SampleSite.day = day_name
             assert main(["run", "--config", str(cfg)]) == 0
     finally:
         site.shutdown()

@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup
 from pactwatch.flows.cli import main
 
 from .conftest import ROOT, SAMPLE_SITE
+from .sample_site import SampleSite
 
 pytestmark = pytest.mark.integration
 
@@ -35,35 +36,11 @@ WIRE = ROOT / "samples" / "wire"
 PACTWATCH = Path(sys.executable).parent / "pactwatch"
 
 
-class _Site(SimpleHTTPRequestHandler):
-    day = "day1"
-
-    def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
-        name = f"{self.day}.xml" if path == "/feed.xml" else path.lstrip("/")
-        file = (SAMPLE_SITE / name).resolve()
-        if SAMPLE_SITE not in file.parents or not file.is_file():
-            self.send_error(404)
-            return
-        host, port = self.server.server_address[:2]
-        body = file.read_text(encoding="utf-8").replace("{BASE}", f"http://{host!s}:{port}")
-        data = body.encode("utf-8")
-        self.send_response(200)
-        ctype = "application/rss+xml" if file.suffix == ".xml" else "text/html"
-        self.send_header("Content-Type", f"{ctype}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Iterator[Path]:
     """Two real runs (day 1 baseline, day 2 changes) over both bundled outlets."""
     tmp = tmp_path_factory.mktemp("report")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(SAMPLE_SITE)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SampleSite, directory=str(SAMPLE_SITE)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     cfg = tmp / "pactwatch.toml"
@@ -90,7 +67,7 @@ type = "console"
     )
     try:
         for day in ("day1", "day2"):
-            _Site.day = day
+            SampleSite.day = day
             assert main(["run", "--config", str(cfg)]) == 0
     finally:
         server.shutdown()
