@@ -271,6 +271,18 @@ def test_report_draws_offline_in_chromium(report: Path) -> None:
                 assert drawn >= 1, chart_id
                 points = page.locator(f"#{chart_id} .scatterlayer .point").count()
                 assert points >= 1, chart_id
+            # hovering a point shows its figure, outlet, date, sentence and speaker
+            page.evaluate(
+                """() => {
+                    const el = document.getElementById('chart-ilrs');
+                    const i = el.data.findIndex(t => t.name === 'meridian-wire · exact');
+                    Plotly.Fx.hover(el, [{curveNumber: i, pointNumber: 0}]);
+                }"""
+            )
+            label = page.locator("#chart-ilrs .hoverlayer .hovertext").text_content() or ""
+            assert "meridian-wire · 2026-11-05 12:00" in label
+            assert "Research Station has 12 members" in label
+            assert "speaker: Roscosmos" in label
             # a click on a point opens its article (window.open is recorded, not followed)
             opened = page.evaluate(
                 """() => {
