@@ -3,6 +3,8 @@ day, in one message received by a real aiosmtpd server; still exactly once per a
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta
 from email.message import Message
@@ -222,3 +224,60 @@ def test_digest_value_is_checked(tmp_path: Path) -> None:
     cfg.write_text('[[channels]]\ntype = "console"\ndigest = "run"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="digest"):
         load_config(cfg)
+
+
+_CRASHING_DELIVERER = """
+import os, sys
+from datetime import datetime
+from pactwatch.alerts.channels.email import EmailChannel
+from pactwatch.alerts.outbox import deliver_pending
+
+class Dies(EmailChannel):
+    def send_digest(self, payloads):
+        if sys.argv[3] == "after":
+            super().send_digest(payloads)  # handed to SMTP, then the process dies
+        os._exit(137)
+
+mail = Dies("mail", "127.0.0.1", int(sys.argv[2]), "pw@localhost", ["d@localhost"], digest="run")
+deliver_pending(sys.argv[1], [mail], now=datetime.fromisoformat(sys.argv[4]))
+"""
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_deliverer_killed_mid_digest_loses_nothing(
+    tmp_path: Path, smtp_server: tuple[str, int, SmtpSink], when: str
+) -> None:
+    host, port, sink = smtp_server
+    desk = _desk(tmp_path)
+    ids = sorted(r[0] for r in desk.sql("select id from alerts"))
+    now = day(2026, 2, 1)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _CRASHING_DELIVERER,
+            str(desk.path),
+            str(port),
+            when,
+            now.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 137, child.stderr
+    sent_by_dead = len(sink.messages)
+    assert sent_by_dead == (1 if when == "after" else 0)
+    # every row is still pending, leased as one batch
+    assert desk.sql("select distinct status, attempts from deliveries") == [("pending", 0)]
+    up = EmailChannel("mail", host, port, "pw@localhost", ["d@localhost"], digest="run")
+    # while the dead process's lease holds, nobody else sends the digest a second time
+    assert deliver_pending(desk.path, [up], now=now + timedelta(minutes=1)).delivered == 0
+    report = deliver_pending(desk.path, [up], now=now + timedelta(minutes=11))
+    assert report.delivered == 3 and report.still_pending == 0
+    resent = sink.messages[-1]
+    assert sorted(alert_ids(resent)) == ids and len(sink.messages) == sent_by_dead + 1
+    if when == "after":  # the SMTP hand-off happened twice: the same Message-ID, to deduplicate
+        assert sink.messages[0]["Message-ID"] == resent["Message-ID"]
+    assert deliver_pending(desk.path, [up], now=now + timedelta(hours=1)).delivered == 0
