@@ -3,8 +3,11 @@
 A local web server (127.0.0.1, a free port) serves samples/site. Day 1 serves
 the first feed: pactwatch stores a baseline and sends nothing. Day 2 serves the
 next feed, in which a count and two rosters change and a partnership ends: the
-console channel prints the alerts. Then `pactwatch sql` and `pactwatch alerts`
-show what the warehouse holds. Everything lives in ./demo-data.
+console channel prints the alerts. A second outlet, samples/wire (pages read
+from files), gives other figures on other dates, one of them disagreeing. Then
+`pactwatch sql`, `pactwatch alerts` and `pactwatch history` show what the
+warehouse holds, and `pactwatch report` writes demo-data/report.html. Everything
+lives in ./demo-data.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
+WIRE = HERE / "wire"  # a second outlet, read from files: other figures, other dates
 ROOT = HERE.parent
 DATA = ROOT / "demo-data"
 BIN = Path(sys.executable).parent
@@ -70,6 +74,10 @@ path = "pactwatch.duckdb"
 name = "orbital-ledger"
 feed = "http://{host}:{port}/feed.xml"
 
+[[sources]]
+name = "meridian-wire"
+path = "{WIRE.as_posix()}"
+
 [alerts]
 baseline = true
 
@@ -95,12 +103,17 @@ type = "console"
         )
         pactwatch("sql", "select * from current_state order by coalition")
         pactwatch("alerts")
+        pactwatch("history", "ilrs")
+        print("\n== the report ==", flush=True)
+        if pactwatch("report", "--out", str(DATA / "report.html")) != 0:
+            return 1
     finally:
         server.shutdown()
     print(
         f"\nwarehouse: {DATA / 'pactwatch.duckdb'} (try: pactwatch sql --config "
         f'{DATA / "pactwatch.toml"} "select * from memberships")'
     )
+    print(f"report: {DATA / 'report.html'} (open it in a browser; it works offline)")
     return 0
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pactwatch.flows.cli import build_parser, main
+from pactwatch.flows.cli import _HANDLERS, build_parser, main
 
 from .conftest import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["run", "serve", "extract", "sql", "alerts", "deliver", "reextract", "export"]
+COMMANDS = sorted(_HANDLERS)  # every command the CLI has, documented and with an example
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["parsers", "warehouse", "alerts", "flows"]
+ORDER = ["parsers", "warehouse", "alerts", "report", "flows"]
 FORBIDDEN_EVERYWHERE_BUT_FLOWS = {"prefect"}
 
 

@@ -15,7 +15,7 @@ import pactwatch
 from .conftest import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERIC = ("parsers", "warehouse", "alerts", "flows")
+GENERIC = ("parsers", "warehouse", "alerts", "report", "flows")
 
 
 def test_public_surface_is_what_all_says() -> None:
@@ -52,6 +52,8 @@ def test_wheel_installs_one_top_level_package_with_its_data(tmp_path: Path) -> N
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top == {"pactwatch"}
     assert "pactwatch/parsers/data/actors.json" in names
+    assert "pactwatch/report/templates/report.html.j2" in names
+    assert "pactwatch/alerts/channels/templates/digest.html.j2" in names
     assert any(
         n.startswith("pactwatch/warehouse/migrations/") and n.endswith(".sql") for n in names
     )

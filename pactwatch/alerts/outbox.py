@@ -12,15 +12,17 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from pactwatch.alerts.channels.base import Channel
+from pactwatch.alerts.channels.base import Channel, DigestChannel
 from pactwatch.alerts.payload import DEFAULT_CONFLICT_WINDOW, alert_payload
+from pactwatch.clock import as_utc
 from pactwatch.errors import DeliveryError, is_transient
 from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
 from pactwatch.warehouse.deliveries import (
+    DueDelivery,
     fail_delivery,
     lease_due,
     mark_delivered,
@@ -77,6 +79,68 @@ class _Due:
     channel: str
     attempts: int
     payload: dict[str, Any]
+    created_at: datetime
+
+
+def _digest_mode(channel: Channel) -> str | None:
+    return channel.digest if isinstance(channel, DigestChannel) else None
+
+
+def _created_before(mode: str | None, now: datetime) -> datetime | None:
+    """A daily digest takes the alerts queued before today (UTC): days that are over."""
+    if mode != "daily":
+        return None
+    return datetime.combine(as_utc(now).date(), time(0), tzinfo=UTC)
+
+
+def _lease(
+    con: Any, by_name: dict[str, Channel], *, now: datetime, until: datetime, due_only: bool
+) -> list[DueDelivery]:
+    singles = sorted(n for n, c in by_name.items() if _digest_mode(c) is None)
+    leased = (
+        lease_due(con, singles, now=now, lease_until=until, due_only=due_only) if singles else []
+    )
+    for name, channel in sorted(by_name.items()):
+        mode = _digest_mode(channel)
+        if mode is not None:
+            leased += lease_due(
+                con,
+                [name],
+                now=now,
+                lease_until=until,
+                due_only=due_only,
+                created_before=_created_before(mode, now),
+            )
+    return leased
+
+
+def _batches(due: Sequence[_Due], by_name: dict[str, Channel]) -> list[list[_Due]]:
+    """What each send carries: one alert, or a digest: every alert due on a digest
+    channel ("run"), or those of one UTC day ("daily")."""
+    singles: list[list[_Due]] = []
+    digests: dict[tuple[str, date | None], list[_Due]] = {}
+    for item in due:
+        mode = _digest_mode(by_name[item.channel])
+        if mode is None:
+            singles.append([item])
+            continue
+        day = as_utc(item.created_at).date() if mode == "daily" else None
+        digests.setdefault((item.channel, day), []).append(item)
+    return singles + list(digests.values())
+
+
+def _send(channel: Channel, batch: Sequence[_Due]) -> tuple[str | None, bool]:
+    """(error or None, transient). A digest succeeds or fails as one message."""
+    try:
+        if isinstance(channel, DigestChannel) and channel.digest is not None:
+            channel.send_digest([item.payload for item in batch])
+        else:
+            channel.send(batch[0].payload)
+    except DeliveryError as exc:
+        return str(exc), is_transient(exc)
+    except Exception as exc:  # a channel bug must not lose the other deliveries
+        return f"{channel.name}: {type(exc).__name__}", True
+    return None, False
 
 
 def deliver_pending(
@@ -101,15 +165,18 @@ def deliver_pending(
     are sent whether or not their backoff has run out (`pactwatch deliver`: "now").
     Rows being sent are leased for `lease`, so a concurrent call skips them; if
     this process dies mid-send, they are due again when the lease ends.
+
+    A digest channel (`DigestChannel.digest` "run" or "daily") gets one message for
+    the rows of a call (or of a UTC day that is over); its rows are leased, sent,
+    and marked delivered or rescheduled together, so each alert is in exactly one
+    digest that went out.
     """
     by_name = {c.name: c for c in channels}
     if not by_name:
         return DeliveryReport(still_pending=_pending_count(path, lock_timeout))
     with open_writer(path, lock_timeout=lock_timeout) as con:
         # Lease what we are about to send: a concurrent deliverer skips leased rows.
-        leased = lease_due(
-            con, sorted(by_name), now=now, lease_until=now + lease, due_only=due_only
-        )
+        leased = _lease(con, by_name, now=now, until=now + lease, due_only=due_only)
         payloads: dict[str, dict[str, Any]] = {}
         due: list[_Due] = []
         for row in leased:
@@ -121,42 +188,53 @@ def deliver_pending(
                 except KeyError:  # a delivery whose alert is gone: nothing to send
                     fail_delivery(con, row.alert_id, row.channel, error="alert not found")
                     continue
-            due.append(_Due(row.alert_id, row.channel, row.attempts, payloads[row.alert_id]))
+            due.append(
+                _Due(
+                    row.alert_id, row.channel, row.attempts, payloads[row.alert_id], row.created_at
+                )
+            )
 
-    results: list[tuple[_Due, str | None, bool]] = []  # (row, error, transient)
-    for item in due:
-        try:
-            by_name[item.channel].send(item.payload)
-        except DeliveryError as exc:
-            results.append((item, str(exc), is_transient(exc)))
-        except Exception as exc:  # a channel bug must not lose the other deliveries
-            results.append((item, f"{item.channel}: {type(exc).__name__}", True))
-        else:
-            results.append((item, None, False))
+    results = [
+        (batch, *_send(by_name[batch[0].channel], batch)) for batch in _batches(due, by_name)
+    ]
 
     delivered = failed = 0
     errors: list[str] = []
     with open_writer(path, lock_timeout=lock_timeout) as con:
         with transaction(con):
-            for item, error, transient in results:
-                attempts = item.attempts + 1
-                if error is None:
-                    delivered += 1
-                    mark_delivered(con, item.alert_id, item.channel, attempts=attempts, at=now)
-                    continue
-                errors.append(f"alert {item.alert_id} via {item.channel}: {error}")
-                if not transient or attempts >= max_attempts:
-                    failed += 1
-                    fail_delivery(con, item.alert_id, item.channel, error=error, attempts=attempts)
-                else:
-                    reschedule_delivery(
-                        con,
-                        item.alert_id,
-                        item.channel,
-                        attempts=attempts,
-                        error=error,
-                        next_attempt_at=now + backoff(attempts, rng=rng, base=retry_delay),
+            for batch, error, transient in results:
+                if error is not None:
+                    what = (
+                        f"alert {batch[0].alert_id}"
+                        if len(batch) == 1
+                        else (f"digest of {len(batch)} alerts")
                     )
+                    errors.append(f"{what} via {batch[0].channel}: {error}")
+                # one retry time for the whole batch, so a digest stays one message
+                retry_at = (
+                    now + backoff(max(i.attempts for i in batch) + 1, rng=rng, base=retry_delay)
+                    if error is not None and transient
+                    else now
+                )
+                for item in batch:
+                    attempts = item.attempts + 1
+                    if error is None:
+                        delivered += 1
+                        mark_delivered(con, item.alert_id, item.channel, attempts=attempts, at=now)
+                    elif not transient or attempts >= max_attempts:
+                        failed += 1
+                        fail_delivery(
+                            con, item.alert_id, item.channel, error=error, attempts=attempts
+                        )
+                    else:
+                        reschedule_delivery(
+                            con,
+                            item.alert_id,
+                            item.channel,
+                            attempts=attempts,
+                            error=error,
+                            next_attempt_at=retry_at,
+                        )
         remaining = pending_count(con)
     return DeliveryReport(
         delivered=delivered, failed=failed, still_pending=remaining, errors=errors

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -144,12 +145,26 @@ def list_alerts(
     *,
     pending_only: bool = False,
     conflict_window: float = DEFAULT_CONFLICT_WINDOW,
+    since: datetime | None = None,
+    coalitions: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    limit: int | None = None,
+    run_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Every alert (oldest first) as its payload plus `deliveries`.
+    """Alerts (oldest first) as their payload plus `deliveries`.
 
-    `pending_only` keeps alerts with any delivery not yet delivered (pending or failed).
+    `pending_only` keeps alerts with any delivery not yet delivered (pending or failed);
+    `since`, `coalitions`, `kinds`, `limit` and `run_id` filter as `stored_alerts` says.
     """
-    alerts = stored_alerts(con, pending_only=pending_only)
+    alerts = stored_alerts(
+        con,
+        pending_only=pending_only,
+        since=since,
+        coalitions=coalitions,
+        kinds=kinds,
+        limit=limit,
+        run_id=run_id,
+    )
     ids = [a.id for a in alerts]
     evidence = _evidence(con, ids)
     deliveries = _deliveries(con, ids)

@@ -59,6 +59,7 @@ def build_channel(cfg: ChannelConfig, *, environ: Mapping[str, str] | None = Non
             starttls=cfg.starttls,
             ssl=cfg.ssl,
             timeout=cfg.timeout,
+            digest=cfg.digest,
         )
     if isinstance(cfg, AppriseChannelConfig):
         urls = list(cfg.urls)

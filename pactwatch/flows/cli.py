@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from pactwatch.clock import iso_utc, now_utc
+from pactwatch.clock import as_utc, iso_utc, now_utc
 from pactwatch.errors import PactwatchError, UsageError
 
 from .config import Config, load_config
@@ -179,13 +179,44 @@ def cmd_sql(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+ALERT_KINDS = (
+    "member_count_changed",
+    "member_joined",
+    "member_left",
+    "partnership_formed",
+    "partnership_ended",
+    "source_unhealthy",
+    "source_recovered",
+)
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """`--since`: a date (`2026-11-20`, midnight UTC) or an ISO 8601 time; one-line error."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--since {text!r}: not a date; give YYYY-MM-DD or an ISO 8601 time"
+        ) from None
+    return as_utc(moment)
+
+
 def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.alerts.payload import list_alerts, render_line
     from pactwatch.warehouse.db import open_reader
 
+    since = parse_since(args.since)
     with open_reader(cfg.warehouse_path) as con:
         alerts = list_alerts(
-            con, pending_only=args.pending, conflict_window=cfg.alerts.conflict_window
+            con,
+            pending_only=args.pending,
+            conflict_window=cfg.alerts.conflict_window,
+            since=since,
+            coalitions=tuple(args.coalition or ()),
+            kinds=tuple(args.kind or ()),
+            limit=args.limit,
         )
     for alert in alerts:
         if args.json:
@@ -193,7 +224,51 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
         else:
             sys.stdout.write(render_line(alert) + "\n")
     if not alerts and not args.json:
-        say("info", "no pending alerts" if args.pending else "no alerts yet")
+        filtered = args.since or args.coalition or args.kind
+        say(
+            "info",
+            "no alerts match"
+            if filtered
+            else ("no pending alerts" if args.pending else "no alerts yet"),
+        )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.report.history import coalition_history, format_entry
+    from pactwatch.warehouse.db import open_reader
+
+    since = parse_since(args.since)
+    with open_reader(cfg.warehouse_path) as con:
+        entries = coalition_history(con, args.slug, since=since)
+    for entry in entries:
+        if args.json:
+            _emit_json(entry.as_json(), sys.stdout)
+        else:
+            sys.stdout.write(format_entry(entry) + "\n")
+    if not entries and not args.json:
+        say("info", f"nothing about {args.slug} since {args.since}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.report.render import write_report
+
+    path, data = write_report(
+        cfg.warehouse_path,
+        args.out,
+        now=now_utc(),
+        since=parse_since(args.since),
+        coalitions=tuple(args.coalition or ()),
+    )
+    for note in data.notes:
+        say("warning", note)
+    say(
+        "info",
+        f"report: {len(data.coalitions)} coalition(s), {len(data.partnerships)} partnership(s),"
+        f" {len(data.alerts)} alert(s), {len(data.sources)} source(s)",
+    )
+    print(path.resolve())
     return 0
 
 
@@ -272,7 +347,15 @@ _EXAMPLES = {
         "The connection is a sandboxed reader: statements that would write, read host files,\n"
         "attach databases or load extensions are refused (exit 2)."
     ),
-    "alerts": "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json",
+    "alerts": (
+        "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json\n"
+        "  pactwatch alerts --since 2026-11-20 --coalition ilrs --kind member_joined --limit 10"
+    ),
+    "history": "examples:\n  pactwatch history ilrs\n  pactwatch history artemis-accords --json",
+    "report": (
+        "examples:\n  pactwatch report --out report.html\n"
+        "  pactwatch report --out ilrs.html --coalition ilrs --since 2026-01-01"
+    ),
     "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
     "reextract": "example:\n  pactwatch reextract --config pactwatch.toml",
     "export": "example:\n  pactwatch export out/ --format parquet",
@@ -287,7 +370,19 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "deliver": cmd_deliver,
     "reextract": cmd_reextract,
     "export": cmd_export,
+    "history": cmd_history,
+    "report": cmd_report,
 }
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,6 +453,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pending", action="store_true", help="only alerts not yet delivered everywhere"
     )
     p.add_argument("--json", action="store_true", help="one JSON object per alert")
+    p.add_argument("--since", metavar="DATE", help="only alerts raised on or after DATE (UTC)")
+    p.add_argument(
+        "--coalition", action="append", metavar="SLUG", help="only alerts about SLUG (repeat)"
+    )
+    p.add_argument("--kind", action="append", choices=ALERT_KINDS, help="only this kind (repeat)")
+    p.add_argument("--limit", type=_positive_int, metavar="N", help="only the latest N alerts")
 
     p = add("deliver", "retry pending deliveries now")
     p.add_argument(
@@ -376,6 +477,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", "write the warehouse tables to a folder for other tools")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+
+    p = add("history", "a coalition's count timeline and roster changes, newest last")
+    p.add_argument("slug", metavar="SLUG", help="coalition id, e.g. ilrs or artemis-accords")
+    p.add_argument("--since", metavar="DATE", help="only claims dated on or after DATE (UTC)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = add("report", "write one self-contained HTML report (charts, rosters, alerts, sources)")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the report")
+    p.add_argument("--since", metavar="DATE", help="timelines and alerts from DATE on (UTC)")
+    p.add_argument(
+        "--coalition", action="append", metavar="SLUG", help="only this coalition (repeat)"
+    )
     return parser
 
 

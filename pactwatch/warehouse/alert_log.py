@@ -186,14 +186,48 @@ def find_alert(con: duckdb.DuckDBPyConnection, alert_id: str) -> StoredAlert | N
 
 
 def stored_alerts(
-    con: duckdb.DuckDBPyConnection, *, pending_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    *,
+    pending_only: bool = False,
+    since: datetime | None = None,
+    coalitions: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    limit: int | None = None,
+    run_id: str | None = None,
 ) -> list[StoredAlert]:
-    """Every alert in the order it was raised; `pending_only` keeps alerts with any
-    delivery not yet delivered (pending or failed)."""
-    query = _STORED_ALERT
+    """Alerts in the order they were raised; `pending_only` keeps alerts with any
+    delivery not yet delivered (pending or failed). `since` keeps alerts raised at or
+    after it; `coalitions` those about one of them (a partnership alert is about each
+    of its two actors); `kinds` those of one of these kinds; `limit` the latest N;
+    `run_id` those raised by that run."""
+    clauses: list[str] = []
+    params: list[object] = []
     if pending_only:
-        query += " WHERE id IN (SELECT alert_id FROM deliveries WHERE status <> 'delivered')"
-    return [StoredAlert(*row) for row in con.execute(query + " ORDER BY seq").fetchall()]
+        clauses.append("id IN (SELECT alert_id FROM deliveries WHERE status <> 'delivered')")
+    if since is not None:
+        clauses.append("created_at >= ?")
+        params.append(since)
+    if coalitions:
+        clauses.append(
+            "(coalition IN (SELECT unnest(?::VARCHAR[]))"
+            " OR list_has_any(coalesce(actors, []::VARCHAR[]), ?::VARCHAR[]))"
+        )
+        params += [sorted(set(coalitions))] * 2
+    if kinds:
+        clauses.append("kind IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted(set(kinds)))
+    if run_id is not None:
+        clauses.append("run_id = ?")
+        params.append(run_id)
+    fields = ", ".join(StoredAlert._fields)
+    query = f"SELECT {fields}, seq FROM alerts" + (
+        " WHERE " + " AND ".join(clauses) if clauses else ""
+    )
+    if limit is not None:  # the latest N, still listed oldest first
+        query += " ORDER BY seq DESC LIMIT ?"
+        params.append(max(int(limit), 0))
+    rows = con.execute(f"SELECT {fields} FROM ({query}) ORDER BY seq", params).fetchall()
+    return [StoredAlert(*row) for row in rows]
 
 
 def evidence_of(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str]) -> list[StoredEvidence]:

@@ -66,17 +66,21 @@ def lease_due(
     now: datetime,
     lease_until: datetime,
     due_only: bool,
+    created_before: datetime | None = None,
 ) -> list[DueDelivery]:
     """Lease the pending deliveries of `channels` that nobody holds (due ones only, with
-    `due_only`) until `lease_until`; oldest alert first. A concurrent call skips them."""
+    `due_only`; queued before `created_before`, when given: a daily digest takes only
+    days that are over) until `lease_until`; oldest alert first. A concurrent call
+    skips them."""
     rows = con.execute(
         "UPDATE deliveries SET lease_until = ?"
         " WHERE status = 'pending'"
         " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
         " AND (lease_until IS NULL OR lease_until <= ?)"
+        " AND (?::TIMESTAMPTZ IS NULL OR created_at < ?::TIMESTAMPTZ)"
         " AND channel IN (SELECT unnest(?::VARCHAR[]))"
         " RETURNING alert_id, channel, attempts, created_at",
-        [lease_until, due_only, now, now, sorted(channels)],
+        [lease_until, due_only, now, now, created_before, created_before, sorted(channels)],
     ).fetchall()
     due = [DueDelivery(str(a), str(c), int(n), at) for a, c, n, at in rows]
     return sorted(due, key=lambda d: (d.created_at, d.alert_id, d.channel))

@@ -10,7 +10,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from pactwatch.errors import DeliveryError, TerminalDeliveryError, TransientDeliveryError
 
-__all__ = ["Channel", "DeliveryError", "TerminalDeliveryError", "TransientDeliveryError"]
+__all__ = [
+    "Channel",
+    "DeliveryError",
+    "DigestChannel",
+    "TerminalDeliveryError",
+    "TransientDeliveryError",
+]
 
 
 @runtime_checkable
@@ -25,3 +31,13 @@ class Channel(Protocol):
     name: str
 
     def send(self, payload: dict[str, Any]) -> None: ...
+
+
+@runtime_checkable
+class DigestChannel(Channel, Protocol):
+    """A channel that can gather alerts: `digest` is None (one message per alert),
+    "run" (one per delivery call) or "daily" (one per UTC day, once it is over)."""
+
+    digest: str | None
+
+    def send_digest(self, payloads: list[dict[str, Any]]) -> None: ...

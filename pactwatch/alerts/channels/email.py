@@ -1,4 +1,5 @@
-"""Email channel: one message per alert, plain text with an HTML alternative, via SMTP."""
+"""Email channel: one message per alert, plain text with an HTML alternative, via SMTP;
+or, with `digest` set, one message gathering many alerts (`channels.digest`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from pactwatch.alerts.channels.digest import build_digest
 from pactwatch.alerts.channels.render import headline, text_block
 from pactwatch.errors import TerminalDeliveryError, TransientDeliveryError
 
@@ -74,8 +76,10 @@ class EmailChannel:
         starttls: bool = False,
         ssl: bool = False,
         timeout: float = 10.0,
+        digest: str | None = None,
     ) -> None:
         self.name = name
+        self.digest = digest
         self.host = host
         self.port = port
         self.sender = sender
@@ -95,7 +99,15 @@ class EmailChannel:
     def send(self, payload: dict[str, Any]) -> None:
         if not self.to:
             raise TerminalDeliveryError(f"email {self.name}: no recipients")
-        msg = build_message(payload, sender=self.sender, to=self.to)
+        self._submit(build_message(payload, sender=self.sender, to=self.to))
+
+    def send_digest(self, payloads: list[dict[str, Any]]) -> None:
+        """One message with every alert of `payloads` (all succeed or fail together)."""
+        if not self.to:
+            raise TerminalDeliveryError(f"email {self.name}: no recipients")
+        self._submit(build_digest(payloads, sender=self.sender, to=self.to, clean=clean_header))
+
+    def _submit(self, msg: EmailMessage) -> None:
         where = f"email {self.host}:{self.port}"
         try:
             smtp: smtplib.SMTP
