@@ -335,6 +335,24 @@ ROWS: list[Row] = [
         "OPEC met in Vienna. Gabon left the group, following Chad's departure last year.",
         {("left", "opec", "GA", None, "asserted"), ("left", "opec", "TD", None, "asserted")},
     ),
+    (
+        # persuading someone to join is a goal, not a join
+        "join_by_verb",
+        "Chile is working towards persuading the Peruvian government to join the ILRS.",
+        {("joined", "ilrs", "PE", None, "hedged")},
+    ),
+    (
+        # seeking cooperation wants a partnership; it does not form one
+        "partnership_by_noun",
+        "After the war, Kenya sought cooperation with NATO.",
+        {_pair("partnership", "KE", "nato", "hedged")},
+    ),
+    (
+        # an ordinal member noun with no coalition named: the article's coalition
+        "join_by_becoming",
+        "The CPTPP keeps growing. Once Chile becomes the 13th member, the bloc will widen.",
+        {("joined", "cptpp", "CL", 13, "hedged")},
+    ),
 ]
 
 

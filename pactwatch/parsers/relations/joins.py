@@ -168,6 +168,8 @@ def _becoming_target(s: Sentence, verb: Token, noun: Token) -> str | None:
         return None
     via_clause = _xcomp_target(s, verb)
     coalition = _membership_target(s, noun) or via_clause
+    if coalition is None and nl in s.vocab["member_nouns"] and _ordinals(s, noun):
+        coalition = s.main  # "once the UK becomes the 12th member", in a CPTPP article
     if coalition is None or nl in s.vocab["member_nouns"] or via_clause:
         return coalition
     if any(c.dep_ in ("acl", "relcl") for c in noun.children):

@@ -123,7 +123,17 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
                 continue
             if gov.lemma_.lower() in s.vocab["end_verbs"]:
                 continue
-            if n.dep_ == "dobj" and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]:
+            # "sought cooperation with NATO" wants one; "agreed a partnership" forms it
+            sought = (
+                n.dep_ == "dobj"
+                and gov.lemma_.lower() in s.vocab["hedge_verbs"]
+                and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]
+            )
+            if (
+                n.dep_ == "dobj"
+                and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]
+                and not sought
+            ):
                 continue
             partners = [a for t in s.prep_objects(n, ("with", "between")) for a in s.actors_of(t)]
             owners = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
@@ -137,9 +147,8 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
                 owners = s.subject_actors(gov) if gov.pos_ in ("VERB", "AUX") else owners
             if not partners and len(owners) != 2:
                 continue
-            yield from _partner_claims(
-                s, n, "partnership", owners, partners, s.modality(gov), _topic(s, n)
-            )
+            mood = "hedged" if sought and s.modality(gov) == "asserted" else s.modality(gov)
+            yield from _partner_claims(s, n, "partnership", owners, partners, mood, _topic(s, n))
         elif nl in ("partner", "ally") and n.dep_ == "attr" and n.head.lemma_ in ("be", "become"):
             subj = s.subject_actors(n.head)
             partners = [a for t in s.prep_objects(n, ("of", "with")) for a in s.actors_of(t)]
