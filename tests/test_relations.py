@@ -353,6 +353,24 @@ ROWS: list[Row] = [
         "The CPTPP keeps growing. Once Chile becomes the 13th member, the bloc will widen.",
         {("joined", "cptpp", "CL", 13, "hedged")},
     ),
+    (
+        # a body of N members in apposition to a coalition ("former" names the origin)
+        "member_count",
+        "Officials said the CSTO, a military alliance of six former Soviet states, had met.",
+        {("member_count", "csto", 6, 6, 6, "asserted")},
+    ),
+    (
+        # a figure on a group noun is a candidate even with no predicate in the sentence
+        "member_count",
+        "Kenya is now part of the ILRS family of 14 nations.",
+        {("member_count", "ilrs", 14, 14, 14, "asserted")},
+    ),
+    (
+        # voting to leave decides; it is not the departure
+        "leave_by_verb",
+        "Two years after Chad voted to leave the African Union, the talks began.",
+        {("left", "african-union", "TD", None, "hedged")},
+    ),
 ]
 
 

@@ -140,5 +140,21 @@ def vocabulary() -> Vocabulary:
             forms |= _inflections(lemma, "NOUN")
     forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories", "joint"}
     alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
-    trigger = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", re.IGNORECASE)
+    # a figure on a group noun ("a family of 30 nations", "the 27-nation bloc") is a
+    # candidate count even with no predicate in the sentence
+    groups = sorted(
+        {f for lemma in words["group_nouns"] for f in _inflections(lemma, "NOUN")},
+        key=len,
+        reverse=True,
+    )
+    figure = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
+    counted = rf"{figure}(?:[\s-]+[\w-]+){{0,2}}?[\s-]+(?:{'|'.join(map(re.escape, groups))})"
+    trigger = re.compile(rf"(?<![\w-])(?:{alternation}|{counted})(?![\w])", re.IGNORECASE)
     return Vocabulary(words, phrasal, trigger)
+
+
+_NUMBER_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+    "seventy eighty ninety hundred dozen"
+).split()

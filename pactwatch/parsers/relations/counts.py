@@ -64,7 +64,21 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
                 return a
     if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in _HAVE:
         return _grown_to(s, head.head)
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return _group_of(s, head.head)
     return None
+
+
+def _group_of(s: Sentence, group: Token) -> str | None:
+    """ "the NATO family of 30 nations", "the CSTO, a military alliance of six
+    states": a body of N members that is, or stands in apposition to, a coalition."""
+    if group.lemma_.lower() not in s.vocab["coalition_nouns"]:
+        return None
+    hit = s.coalition_in(group)
+    if hit is None and group.dep_ == "appos":
+        hits = s.coalitions_of(group.head)
+        hit = hits[0] if hits else None
+    return hit
 
 
 def _grown_to(s: Sentence, verb: Token) -> str | None:
@@ -94,6 +108,13 @@ def _dated_past(s: Sentence, verb: Token) -> bool:
     )
 
 
+def _names_origin(word: Token) -> bool:
+    """ "six former Soviet states": "former" qualifies the name after it (the states'
+    origin), not the figure."""
+    nxt = word.nbor(1) if word.i + 1 < len(word.doc) else None
+    return word.lower_ == "former" and nxt is not None and nxt.text[:1].isupper()
+
+
 def _past_figure(s: Sentence, noun: Token, number: Token) -> bool:
     """ "up from 24", "the eight founding members", "seventeen signed in 2024"."""
     verb = noun.head if noun.dep_ != "pobj" else noun.head.head
@@ -101,7 +122,7 @@ def _past_figure(s: Sentence, noun: Token, number: Token) -> bool:
         return True
     past = s.vocab["past_count_adjectives"]
     if any(
-        c.lemma_.lower() in past or c.lower_ in past
+        (c.lemma_.lower() in past or c.lower_ in past) and not _names_origin(c)
         for c in noun.children
         if c.dep_ in ("amod", "compound")
     ):
