@@ -371,6 +371,18 @@ ROWS: list[Row] = [
         "Two years after Chad voted to leave the African Union, the talks began.",
         {("left", "african-union", "TD", None, "hedged")},
     ),
+    (
+        # a membership that is to take effect is a hedged join of each member named
+        "join_by_noun",
+        "BRICS met in Kazan. The membership of Chile and Peru was due to take effect in May.",
+        {("joined", "brics", "CL", None, "hedged"), ("joined", "brics", "PE", None, "hedged")},
+    ),
+    (
+        # membership is a state: ending or weighing it says nothing of a join
+        "join_by_noun",
+        "A new president could try to end Canada's NATO membership.",
+        set(),
+    ),
 ]
 
 

@@ -325,24 +325,32 @@ def join_by_noun(s: Sentence) -> Iterator[RawClaim]:
     for n in s.tokens():
         if n.lemma_.lower() not in s.vocab["join_nouns"] or n.pos_ != "NOUN":
             continue
-        joiners = [
-            a
-            for c in n.children
-            if c.dep_ == "poss"
-            for a in s.actors_of(c)
-            if not s.is_coalition(a)
-        ]
+        owners = [c for c in n.children if c.dep_ == "poss"]
+        membership = n.lemma_.lower() == "membership"
+        if membership:  # "the membership of Egypt and Iran was due to take effect"
+            owners += s.prep_objects(n, ("of",))
+        joiners = [a for c in owners for a in s.actors_of(c) if not s.is_coalition(a)]
         if not joiners:
             continue
         coalitions = [
-            a for t in s.prep_objects(n, ("to", "in", "into", "of")) for a in s.coalitions_of(t)
-        ]
+            a
+            for t in s.prep_objects(
+                n, ("to", "in", "into") if membership else ("to", "in", "into", "of")
+            )
+            for a in s.coalitions_of(t)
+        ] + [a for c in n.children if c.dep_ in ("compound", "poss") for a in s.coalitions_of(c)]
         if not coalitions and any(not _is_time(o) for o in s.prep_objects(n, ("in", "to", "into"))):
             continue  # "inclusion in the squad": something else was joined
-        coalitions = coalitions or _implied_coalition(s, n)
+        if not coalitions and s.main and (membership or _implied_coalition(s, n)):
+            coalitions = [s.main]
         gov = n.head
         after = _after(n)
         done = gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in _DONE_VERBS
+        if membership and n.dep_ not in ("nsubj", "nsubjpass") and not (after or done):
+            # membership is a state: "end the United States' NATO membership" or
+            # "assess its membership" say nothing of a join; only a membership that
+            # takes effect, begins or is completed does
+            continue
         mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
         if mood == "asserted" and not (after or done):
             mood = "hedged"
