@@ -383,6 +383,12 @@ ROWS: list[Row] = [
         "A new president could try to end Canada's NATO membership.",
         set(),
     ),
+    (
+        # the tagger may take "join" for a noun; with a subject it heads a clause
+        "join_by_verb",
+        "The ILRS grew. Kenya signed in 2021, and a later wave in 2025 saw Chile and Ghana join.",
+        {("joined", "ilrs", a, None, "asserted") for a in ("KE", "CL", "GH")},
+    ),
 ]
 
 

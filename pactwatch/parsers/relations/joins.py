@@ -55,11 +55,19 @@ def _roster(s: Sentence, verb: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _acts_as_verb(v: Token) -> bool:
+    """A verb, or a word the tagger took for a noun that heads a clause of its own
+    ("saw India and Pakistan join": "join" with a subject)."""
+    return v.pos_ in ("VERB", "AUX") or (
+        v.dep_ in ("ccomp", "xcomp", "conj", "advcl") and any(c.dep_ == "nsubj" for c in v.children)
+    )
+
+
 def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject joins, signs or accedes to a coalition. "Egypt and Iran joined BRICS"."""
     for v in s.tokens():
         lemma = v.lemma_.lower()
-        if lemma not in s.vocab["join_verbs"] or v.pos_ not in ("VERB", "AUX"):
+        if lemma not in s.vocab["join_verbs"] or not _acts_as_verb(v):
             continue
         coalitions = object_coalitions(s, v) or _implied_coalition(s, v)
         if not coalitions or _status_of(s, v):
