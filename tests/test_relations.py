@@ -389,6 +389,18 @@ ROWS: list[Row] = [
         "The ILRS grew. Kenya signed in 2021, and a later wave in 2025 saw Chile and Ghana join.",
         {("joined", "ilrs", a, None, "asserted") for a in ("KE", "CL", "GH")},
     ),
+    (
+        # an ordinal on the "as" noun; a dateline subject with the coalition in apposition
+        "join_by_admission",
+        "Nairobi - The African Union on Monday admitted Eritrea as its 56th member.",
+        {("joined", "african-union", "ER", 56, "asserted")},
+    ),
+    (
+        # "leaders from ASEAN" stand for ASEAN
+        "join_by_admission",
+        "Leaders from ASEAN have agreed to admit Papua New Guinea as its 12th member.",
+        {("joined", "asean", "PG", 12, "hedged")},
+    ),
 ]
 
 

@@ -155,7 +155,7 @@ class Sentence:
                         (
                             a
                             for p in t.children
-                            if p.dep_ == "prep" and p.lemma_ == "of"
+                            if p.dep_ == "prep" and p.lemma_ in ("of", "from")
                             for o in p.children
                             if o.dep_ == "pobj"
                             for a in [self.actor(o)]
@@ -270,6 +270,9 @@ class Sentence:
         c = max((t for t in found if t.i < verb.i), key=lambda t: t.i, default=found[0])
         if any(self.actors_of(t) for t in self.group(c)):
             return self.group(c)
+        named = [a for a in c.children if a.dep_ == "appos" and self.actors_of(a)]
+        if named:
+            return self.group(named[0])  # "Addis Ababa - The African Union admitted ..."
         if c.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
             return self.group(verb.head)  # "Burundi, which left in 2017"
         if c.lower_ in _REPORTED_PRONOUNS and self._reported(verb):

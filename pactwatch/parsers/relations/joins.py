@@ -261,9 +261,10 @@ def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
             continue
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
         targets = [a for t in s.prep_objects(v, ("to", "into", "in")) for a in s.coalitions_of(t)]
-        as_member = any(
-            o.lemma_.lower() in s.vocab["member_nouns"] for o in s.prep_objects(v, ("as",))
-        )
+        as_nouns = [
+            o for o in s.prep_objects(v, ("as",)) if o.lemma_.lower() in s.vocab["member_nouns"]
+        ]
+        as_member = bool(as_nouns)
         if passive:
             members = [a for a in s.subject_actors(v) if not s.is_coalition(a) or a in ("esa",)]
             coalitions = (
@@ -274,17 +275,28 @@ def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
             )
         else:
             subj = s.subject_actors(v)
-            coalitions = targets or [a for a in subj if s.is_coalition(a)]
+            # a dateline read as the subject keeps its apposition ("Nairobi - The AU ...")
+            beside = [
+                a
+                for t in s.subjects(v)
+                for c in t.children
+                if c.dep_ == "appos"
+                for a in s.coalitions_of(c)
+            ]
+            coalitions = targets or [a for a in subj if s.is_coalition(a)] or beside
             members = [a for t in s.objects(v) for a in s.actors_of(t) if a not in coalitions]
         if not coalitions or not members:
             continue
         if v.lemma_.lower() in ("welcome", "accept", "approve") and not (targets or as_member):
             continue
         mood = s.modality(v)
+        # "admitted Morocco as its 55th member"
+        found = [o for n in as_nouns if not _restricted(s, n) for o in _ordinals(s, n)]
+        ordinal = found[0] if len(found) == 1 and len(members) == 1 else None
         for c in coalitions:
             for m in members:
                 if m != c:
-                    yield _claim(s, v, "joined", mood, coalition=c, actor=m)
+                    yield _claim(s, v, "joined", mood, coalition=c, actor=m, ordinal=ordinal)
 
 
 # ---- departures --------------------------------------------------------------
