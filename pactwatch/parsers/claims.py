@@ -34,7 +34,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-14"
+EXTRACTOR_VERSION = "2026.12.07-15"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -348,14 +348,16 @@ def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
     the tree's ordinal wins: it knows which noun the ordinal modifies."""
     tree = {_subject(p): p for p in parsed}
     counted = {r.coalition for r in ruled if r.kind == "member_count"}
-    # when the tree read a join or exit in the sentence, it knows who joined what: a
-    # surface reading it does not share is a misread subject or coalition
-    events = {p.kind for p in parsed if p.kind in ("joined", "left")}
+    # when the tree read a join or exit of one coalition in the sentence, a surface
+    # reading of the same kind about another coalition is a misread subject or object
+    events = [p for p in parsed if p.kind in ("joined", "left")]
     out: list[RawClaim] = []
     for r in ruled:
         p = tree.pop(_subject(r), None)
         if p is None:
-            if r.kind not in events:
+            # kept only beside a tree reading of the same coalition (another phrase of
+            # the sentence, "following Lithuania's exit", may be all the tree read)
+            if not any(e.kind == r.kind and e.coalition != r.coalition for e in events):
                 out.append(r)
             continue
         mood = max(r.modality, p.modality, key=lambda m: _CAUTION[m])
