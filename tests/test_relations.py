@@ -401,6 +401,12 @@ ROWS: list[Row] = [
         "Leaders from ASEAN have agreed to admit Papua New Guinea as its 12th member.",
         {("joined", "asean", "PG", 12, "hedged")},
     ),
+    (
+        # a counting subject named by a verbless list after a colon
+        "leave_by_verb",
+        "OPEC met in Vienna. Three members have quit the group since 2019: Chad, Gabon and Peru.",
+        {("left", "opec", a, None, "asserted") for a in ("TD", "GA", "PE")},
+    ),
 ]
 
 

@@ -63,6 +63,25 @@ def _acts_as_verb(v: Token) -> bool:
     )
 
 
+def _colon_roster(s: Sentence, verb: Token) -> list[str]:
+    """ "Several members have quit the group: Qatar, Indonesia and Ecuador": a subject
+    that only counts ("members", "countries") named by a verbless list after a colon."""
+    subjects = s.subjects(verb)
+    counted = s.vocab["member_nouns"] | s.vocab["group_nouns"]
+    if not subjects or any(t.lemma_.lower() not in counted for t in subjects):
+        return []
+    colon = next((t for t in s.doc[verb.i + 1 :] if t.text == ":"), None)
+    if colon is None:
+        return []
+    tail = s.doc[colon.i + 1 :]
+    if any(t.pos_ in ("VERB", "AUX") for t in tail):
+        return []
+    found = [a for t in tail for a in [s.actor(t)] if a]
+    if not found or any(s.is_coalition(a) for a in found):
+        return []
+    return list(dict.fromkeys(found))
+
+
 def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject joins, signs or accedes to a coalition. "Egypt and Iran joined BRICS"."""
     for v in s.tokens():
@@ -72,7 +91,11 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
         coalitions = object_coalitions(s, v) or _implied_coalition(s, v)
         if not coalitions or _status_of(s, v):
             continue  # partner or observer status is not membership (DESIGN section 4)
-        joiners = [a for a in s.subject_actors(v) if a not in coalitions] or _roster(s, v)
+        joiners = (
+            [a for a in s.subject_actors(v) if a not in coalitions]
+            or _roster(s, v)
+            or _colon_roster(s, v)
+        )
         mood = s.modality(v)
         ordinal = _appositive_ordinal(s, v) if len(joiners) == 1 else None
         for coalition in coalitions:
@@ -426,7 +449,7 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
             if not coalitions and lemma in ("leave", "withdraw", "quit", "exit"):
                 # "Burundi, which left in 2017": no object, the article's coalition
                 coalitions = _implied_coalition(s, v)
-            leavers = s.subject_actors(v)
+            leavers = s.subject_actors(v) or _colon_roster(s, v)
         mood = s.modality(v)
         for c in coalitions:
             for who in leavers:
