@@ -407,6 +407,13 @@ ROWS: list[Row] = [
         "OPEC met in Vienna. Three members have quit the group since 2019: Chad, Gabon and Peru.",
         {("left", "opec", a, None, "asserted") for a in ("TD", "GA", "PE")},
     ),
+    (
+        # "the two nations" are the last two countries the sentence named
+        "join_by_verb",
+        "The EU approved the launch of accession negotiations with Serbia and Albania, another "
+        "step in the two nations' long journey to join the bloc.",
+        {("joined", "eu", "RS", None, "hedged"), ("joined", "eu", "AL", None, "hedged")},
+    ),
 ]
 
 

@@ -139,6 +139,10 @@ class Sentence:
             aid = self.actor(t)
             if aid is None and t.pos_ == "PROPN":
                 aid = self._titled_person(t)
+            if aid is None:
+                for a in self._counted_back(t):  # "Ukraine and Moldova ... the two nations'"
+                    if a not in out:
+                        out.append(a)
             if aid is None and t.lemma_.lower() in _STAND_IN:
                 aid = next(
                     (
@@ -166,6 +170,31 @@ class Sentence:
             if aid and aid not in out:
                 out.append(aid)
         return out
+
+    def _counted_back(self, t: Token) -> list[str]:
+        """ "the two nations", "both countries": the last that many countries named
+        before it in the sentence."""
+        if t.lemma_.lower() not in ("nation", "country", "state") or t.tag_ != "NNS":
+            return []
+        n = next(
+            (
+                {"two": 2, "both": 2, "three": 3}.get(c.lower_)
+                for c in t.children
+                if c.dep_ in ("nummod", "det", "predet") and c.lower_ in ("two", "both", "three")
+            ),
+            None,
+        )
+        if n is None:
+            return []
+        before = list(
+            dict.fromkeys(
+                a
+                for w in self.doc[: t.i]
+                for a in [self.actor(w)]
+                if a is not None and self.gazetteer.has_role(a, "country")
+            )
+        )
+        return before[-n:] if len(before) >= n else []
 
     def _titled_person(self, t: Token) -> str | None:
         """ "Argentine President Javier Milei", "Kenya's foreign minister Ann Otieno": a
