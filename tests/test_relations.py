@@ -414,6 +414,18 @@ ROWS: list[Row] = [
         "step in the two nations' long journey to join the bloc.",
         {("joined", "eu", "RS", None, "hedged"), ("joined", "eu", "AL", None, "hedged")},
     ),
+    (
+        # a founding member was one from the start
+        "join_by_becoming",
+        "Kenya is a founding member of the ILRS.",
+        {("joined", "ilrs", "KE", None, "asserted")},
+    ),
+    (
+        # signing a memorandum on accession joins the article's coalition
+        "join_by_agreement",
+        "The SCO met in Astana. Laos is expected to sign a memorandum on accession next week.",
+        {("joined", "sco", "LA", None, "hedged")},
+    ),
 ]
 
 

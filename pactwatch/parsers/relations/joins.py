@@ -252,7 +252,11 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
             )
             ordinals = [] if restricted else _ordinals(s, noun)
             subset = restricted and bool(_ordinals(s, noun))
-            if lemma == "be" and not ordinals and not subset:
+            founding = any(
+                c.dep_ in ("amod", "compound") and c.lower_ in ("founding", "founder")
+                for c in noun.children
+            )
+            if lemma == "be" and not ordinals and not subset and not founding:
                 continue  # "Chile is a member" describes; "is the 5th member" reports
             mood = s.modality(v)
             if status:
@@ -412,12 +416,28 @@ def join_by_agreement(s: Sentence) -> Iterator[RawClaim]:
             if n.lemma_.lower() not in s.vocab["agreement_nouns"]:
                 continue
             for c in n.children:
-                if c.dep_ not in ("acl", "relcl") or (
+                if (
+                    c.dep_ == "prep"
+                    and c.lower_ in ("on", "of")
+                    and any(o.lemma_.lower() in s.vocab["join_nouns"] for o in c.children)
+                ):
+                    # "sign a memorandum on accession": a join of the article's coalition
+                    # unless the accession names its own
+                    acc = [o for o in c.children if o.dep_ == "pobj"]
+                    named = [
+                        a
+                        for o in acc
+                        for t in s.prep_objects(o, ("to", "into"))
+                        for a in s.coalitions_of(t)
+                    ]
+                    coalitions = named or ([s.main] if s.main else [])
+                elif c.dep_ not in ("acl", "relcl") or (
                     c.lemma_.lower() not in s.vocab["participate_verbs"]
                     and c.lemma_.lower() not in s.vocab["join_verbs"]
                 ):
                     continue
-                coalitions = object_coalitions(s, c, ("in", "to", "into"))
+                else:
+                    coalitions = object_coalitions(s, c, ("in", "to", "into"))
                 joiners = [a for a in s.subject_actors(v) if a not in coalitions]
                 mood = s.modality(v)
                 for coalition in coalitions:
