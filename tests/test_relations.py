@@ -471,3 +471,17 @@ def test_a_subset_ordinal_is_not_put_back_by_another_reader() -> None:
     text = "Chile is the fifth country to sign the ILRS under its current government."
     joins = [c for c in extract_claims(text) if c.kind == "joined"]
     assert [(c.actor, c.ordinal) for c in joins] == [("CL", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Chile signed the accords on Monday, bringing the total to 57.", [57]),
+        ("Chile signed the Artemis Accords, bringing the total number of signatories to 57.", [57]),
+        # entries added to a list are no members, whatever coalition the list belongs to
+        ("Ninety firms were added to the EU's export blacklist, bringing the total to 900.", []),
+    ],
+)
+def test_a_bare_total_counts_members_only_after_a_join(text: str, counts: list[int]) -> None:
+    found = [c.value for c in extract_claims(text) if c.kind == "member_count"]
+    assert found == counts

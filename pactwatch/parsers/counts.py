@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from pactwatch.parsers.masking import Masked
+from pactwatch.parsers.nlp import verb_forms
 from pactwatch.parsers.numbers import Quantity
 from pactwatch.parsers.rule_parts import (
     COUNT_ADJ,
@@ -307,6 +308,12 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
         if ctok is None:
             before_coal = m.coalitions(text[: mt.start()])
             if not before_coal:
+                continue
+            # a bare "bringing the total to N" counts members only after a join ("Peru
+            # signed, bringing the total to 41"), not after entries added to a list
+            of_members = " of " in text[mt.start() : mt.start("q")]
+            joined = verb_forms("join_verbs", "join_passive_verbs", "become_verbs")
+            if not of_members and not joined.search(text[: mt.start()]):
                 continue
             ctok = before_coal[-1].token
         yield from emit(mt.group("q"), ctok, mt.start("q"), "", mt.group("after"))

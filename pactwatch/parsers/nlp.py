@@ -120,6 +120,16 @@ def _load() -> dict[str, Any]:
 
 
 @cache
+def verb_forms(*keys: str) -> re.Pattern[str]:
+    """Every inflected form of the verb lemmas under `keys` in the vocabulary, as one
+    case-insensitive whole-word pattern ("join" gives join, joins, joined, joining)."""
+    data = _load()
+    forms = {f for key in keys for lemma in data[key] for f in _inflections(str(lemma), "VERB")}
+    alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", re.IGNORECASE)
+
+
+@cache
 def vocabulary() -> Vocabulary:
     """The claim vocabulary, built once per process."""
     data = _load()
