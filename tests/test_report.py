@@ -159,7 +159,13 @@ def test_chart_tells_sources_and_shapes_apart(report: Path) -> None:
 def test_conflicting_figures_are_flagged(report: Path) -> None:
     soup = BeautifulSoup(report.read_text(encoding="utf-8"), "html.parser")
     notes = [p.get_text(" ", strip=True) for p in soup.select("#coalition-ilrs .conflict")]
-    assert notes == ["Sources disagree in November 2026: 1 article says 12, 1 article says 13."]
+    # the wire's 12 (11 November, evening) and the feed's 13 (12 November, morning) are
+    # other outlets within the 48-hour window: the same moment, so they disagree; the
+    # feed's later 14 is a change, not a disagreement (the alerts' rule, issue 12)
+    assert notes == [
+        "Sources disagree about the same moment (11 November 2026): "
+        "1 article says 12, 1 article says 13."
+    ]
 
 
 def test_every_roster_row_has_evidence(warehouse: Path, report: Path) -> None:
@@ -280,7 +286,7 @@ def test_report_draws_offline_in_chromium(report: Path) -> None:
                 }"""
             )
             label = page.locator("#chart-ilrs .hoverlayer .hovertext").text_content() or ""
-            assert "meridian-wire · 2026-11-05 12:00" in label
+            assert "meridian-wire · 2026-11-11 18:00" in label
             assert "Research Station has 12 members" in label
             assert "speaker: Roscosmos" in label
             # a click on a point opens its article (window.open is recorded, not followed)

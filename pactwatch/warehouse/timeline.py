@@ -3,7 +3,7 @@ roster and partnerships with their evidence, and each source's health.
 
 `pactwatch history` and `pactwatch report` are built from these typed rows; the
 SQL reads the views users query by name (`member_counts`, `membership_claims`,
-`memberships`, `partnerships`, `conflicts`) so what the report shows is what
+`memberships`, `partnerships`, `disagreements`) so what the report shows is what
 `pactwatch sql` shows. Every row carries the article it came from.
 """
 
@@ -101,7 +101,7 @@ class PartnershipRow(NamedTuple):
 
 
 class ConflictRow(NamedTuple):
-    """Asserted exact counts for one coalition and month that disagree (`conflicts`)."""
+    """Asserted exact counts about the same moment that differ (`disagreements`)."""
 
     coalition: str
     period: datetime
@@ -254,11 +254,13 @@ def partnership_rows(
 def conflicts(
     con: duckdb.DuckDBPyConnection, *, coalitions: Sequence[str] | None = None
 ) -> list[ConflictRow]:
-    """Months in which sources give a coalition different exact counts."""
+    """Figures about the same moment that differ (the alerts' rule: the same article
+    or event date, or other outlets within 48 hours); a later figure is a change."""
     params: list[Any] = []
     where = "WHERE true" + _coalition_clause("coalition", coalitions, params)
     rows = con.execute(
-        f"SELECT coalition, period, summary FROM conflicts {where} ORDER BY coalition, period",
+        "SELECT coalition, period, summary FROM disagreements "
+        f"{where} ORDER BY coalition, period",
         params,
     ).fetchall()
     return [ConflictRow(*r) for r in rows]
