@@ -4,7 +4,9 @@ The database is held only to read what is due and to write results; sending
 happens with no connection open, so a slow SMTP server never blocks a run or
 `pactwatch sql`. A delivery is marked delivered only after its send succeeded;
 if the process dies in between, the next call sends it again (receivers can
-deduplicate on the Idempotency-Key / alert id).
+deduplicate on the Idempotency-Key / alert id): at least once, never lost. A
+lease left by a process that died is taken over by the next call on the same
+host at once; one from another host expires after `lease`.
 """
 
 from __future__ import annotations
@@ -23,13 +25,20 @@ from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, tran
 from pactwatch.warehouse.deliveries import (
     fail_delivery,
     lease_due,
+    lease_owners,
     mark_delivered,
     pending_count,
     reschedule_delivery,
     revive_failed,
 )
+from pactwatch.warehouse.owners import process_token, token_is_dead
 
-__all__ = ["DeliveryReport", "backoff", "deliver_pending", "retry_failed"]
+__all__ = [
+    "DeliveryReport",
+    "backoff",
+    "deliver_pending",
+    "retry_failed",
+]
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
@@ -107,7 +116,13 @@ def deliver_pending(
     with open_writer(path, lock_timeout=lock_timeout) as con:
         # Lease what we are about to send: a concurrent deliverer skips leased rows.
         leased = lease_due(
-            con, sorted(by_name), now=now, lease_until=now + lease, due_only=due_only
+            con,
+            sorted(by_name),
+            now=now,
+            lease_until=now + lease,
+            due_only=due_only,
+            owner=process_token(),
+            dead_owners=[o for o in lease_owners(con, now=now) if token_is_dead(o)],
         )
         payloads: dict[str, dict[str, Any]] = {}
         due: list[_Due] = []

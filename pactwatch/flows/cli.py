@@ -51,23 +51,104 @@ def _emit_json(obj: Any, out: TextIO) -> None:
 
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    from . import progress
+    from .interrupt import RunGuard
+    from .prefect_api import LocalApi, configured_api_url
+
+    show = progress.make_reporter(sys.stderr, quiet=args.quiet)
+    progress.install(show)
+    show.step("starting: loading the extractor and the Prefect API")
+    guard = RunGuard(say=lambda line: say("error", line))
+    guard.cleanups.append(lambda: show.close())
+    # Our own temporary Prefect API when none is configured: it boots while the
+    # model loads, survives Ctrl-C long enough to record the cancel, and dies with us.
+    api = None if configured_api_url() else LocalApi()
+    guard.cleanups += [
+        lambda: _mark_interrupted(cfg),
+        lambda: _cancel_prefect_run(api.url if api else configured_api_url()),
+        lambda: api.stop(timeout=1.0) if api else None,
+    ]
+    guard.install()
+    try:
+        return _run_pipeline(args, cfg, api, show)
+    finally:
+        guard.uninstall()
+        show.close()
+        progress.install(None)
+        if api is not None:
+            api.stop()
+
+
+def _run_pipeline(args: argparse.Namespace, cfg: Config, api: Any, show: Any) -> int:
     from .runtime import load_extractor
 
     load_extractor(cfg)  # a missing model is one line before Prefect starts or anything is fetched
+    show.step("starting: the Prefect API")
     from .pipeline import configured_flow
 
-    summary = configured_flow(cfg)(
-        config_path=str(cfg.file) if cfg.file else None, source_names=args.source or None
-    )
+    run = configured_flow(cfg)
+    kwargs = {
+        "config_path": str(cfg.file) if cfg.file else None,
+        "source_names": args.source or None,
+    }
+    if api is not None:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: api.wait_ready()}):
+            summary = run(**kwargs)
+            _drain_prefect_logs()  # while the API is still up to take them
+    else:
+        summary = run(**kwargs)
+    show.close()
     for outcome in summary.sources:
         for problem in outcome.problems:
             say("warning" if outcome.ok else "error", f"source {outcome.name}: {problem}")
     if summary.deliveries:
         for err in summary.deliveries.errors:
             say("warning", f"delivery: {err}")
-    for line in summary.lines():
-        print(f"{PROG}: {line}", file=sys.stderr)
+    if not args.quiet or not summary.ok:
+        for line in summary.lines():
+            print(f"{PROG}: {line}", file=sys.stderr)
     return 0 if summary.ok else 1
+
+
+def _drain_prefect_logs() -> None:
+    from prefect.logging.handlers import APILogWorker
+
+    with contextlib.suppress(Exception):
+        APILogWorker.drain_all(timeout=5)
+
+
+def _mark_interrupted(cfg: Config) -> str | None:
+    """`runs` says `interrupted` for the run in progress (called by the signal handler)."""
+    pipeline = sys.modules.get("pactwatch.flows.pipeline")
+    run_id = getattr(getattr(pipeline, "live", None), "run_id", None)
+    if not run_id:
+        return None
+    from pactwatch.warehouse import store
+    from pactwatch.warehouse.db import open_writer
+
+    with open_writer(cfg.warehouse_path, lock_timeout=1.0) as con:
+        store.finish_run(
+            con,
+            run_id,
+            finished_at=now_utc(),
+            status="interrupted",
+            summary={"error": "interrupted"},
+        )
+    return f"run {run_id} marked interrupted; what it had stored is kept"
+
+
+def _cancel_prefect_run(api: str | None) -> str | None:
+    pipeline = sys.modules.get("pactwatch.flows.pipeline")
+    flow_run_id = getattr(getattr(pipeline, "live", None), "flow_run_id", None)
+    if not (api and flow_run_id):
+        return None
+    from .prefect_api import cancel_flow_run
+
+    if cancel_flow_run(api, flow_run_id, "interrupted (pactwatch run was stopped)"):
+        return None
+    return "the Prefect flow run could not be marked cancelled"
 
 
 def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
@@ -279,6 +360,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="config file (default: ./pactwatch.toml if present, else built-in defaults)",
     )
+    loud = common.add_mutually_exclusive_group()
+    loud.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show Prefect's own log lines on stderr",
+    )
+    loud.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress lines; the summary only when something failed",
+    )
     parser = _Parser(
         prog=PROG,
         description="Watch the news for coalition membership and partnership changes.",
@@ -286,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run `pactwatch COMMAND --help` for each command's options and an example.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -348,11 +443,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _quiet_prefect() -> None:
+def _version() -> str:
+    from pactwatch import __version__
+
+    return __version__
+
+
+def _quiet_prefect(verbose: bool = False) -> None:
     # Prefect's own chatter is noise on a terminal run; users can turn it back on.
     # Our one-line messages and the run summary say what happened; Prefect's console
     # handler would add tracebacks for failures we already report. The API log
     # handler keeps everything for the Prefect UI.
+    if verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
@@ -365,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     if args.command == "run":
-        _quiet_prefect()
+        _quiet_prefect(args.verbose)
     try:
         cfg = load_config(args.config)
         return _HANDLERS[args.command](args, cfg)

@@ -50,6 +50,8 @@ class FetchConfig:
 
     timeout_connect: float = 5.0
     timeout_read: float = 20.0
+    timeout_total: float = 45.0
+    source_budget: float = 60.0
     max_bytes: int = 10_000_000
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 import uuid
 from collections.abc import Collection, Mapping, Sequence
@@ -18,25 +19,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
-from prefect.futures import PrefectFuture
+from prefect.futures import PrefectFuture, as_completed
+from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from pactwatch.alerts.outbox import DeliveryReport
 from pactwatch.clock import now_utc
-from pactwatch.errors import FetchError, PactwatchError, is_transient
+from pactwatch.errors import FetchError, PactwatchError, TransientFetchError, is_transient
 from pactwatch.parsers.claims import EXTRACTOR_VERSION
 from pactwatch.parsers.model import Article, Claim
 from pactwatch.warehouse import store
-from pactwatch.warehouse.db import open_writer
+from pactwatch.warehouse.db import open_writer, transaction
 
+from . import progress
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
 from .ingest import FetchRow, Harvest, collect_source, extract_documents
+from .interrupt import reclaim_signals
 from .record import record_and_detect
 from .runtime import (
     alert_options,
@@ -189,14 +194,27 @@ def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
 RETRY_AFTER_CAP = 30.0
 
 
-def _honour_retry_after(exc: FetchError, *, retry_delay: float) -> None:
-    """Sleep what the server asked for (429/503 Retry-After), up to RETRY_AFTER_CAP,
-    less the `retry_delay` Prefect waits anyway before the retry."""
+def _honour_retry_after(
+    exc: FetchError, *, retry_delay: float, limit: float = RETRY_AFTER_CAP
+) -> None:
+    """Sleep what the server asked for (429/503 Retry-After), up to RETRY_AFTER_CAP
+    and `limit`, less the `retry_delay` Prefect waits anyway before the retry."""
     if exc.retry_after is None:
         return
-    wait = min(exc.retry_after, RETRY_AFTER_CAP) - retry_delay
+    wait = min(exc.retry_after, RETRY_AFTER_CAP, limit) - retry_delay
     if wait > 0:
         time.sleep(wait)
+
+
+# Each source's budget ends at a monotonic time fixed when its first attempt starts,
+# so retries share it (key: "run_id:source").
+_DEADLINES: dict[str, float] = {}
+_DEADLINES_LOCK = threading.Lock()
+
+
+def _source_deadline(key: str, budget: float) -> float:
+    with _DEADLINES_LOCK:
+        return _DEADLINES.setdefault(key, time.monotonic() + budget)
 
 
 @task(name="fetch-source", cache_policy=NO_CACHE, retry_condition_fn=_transient)
@@ -208,12 +226,16 @@ def fetch_task(
     digests: Mapping[str, str],
     retries: int,
     seen: Mapping[str, datetime] | None = None,
+    budget_key: str | None = None,
 ) -> Harvest:
-    """Read one source. Transient errors raise (Prefect retries them); on the last
-    attempt, and for terminal errors, the failure becomes data in the harvest."""
+    """Read one source within its budget (`[fetch] source_budget` seconds, retries
+    included). Transient errors raise (Prefect retries them) while the budget allows
+    a retry; on the last attempt, and for terminal errors, the failure becomes data
+    in the harvest."""
     f = cfg.fetch
+    deadline = _source_deadline(budget_key or source.name, f.source_budget)
     try:
-        with make_fetcher(cfg) as fetcher:
+        with make_fetcher(cfg, deadline=deadline) as fetcher:
             return collect_source(
                 source,
                 fetcher=fetcher,
@@ -225,9 +247,10 @@ def fetch_task(
                 last_fetched=seen,
             )
     except PactwatchError as exc:
-        if is_transient(exc) and current_task_run.run_count <= retries:
+        left = deadline - time.monotonic()
+        if is_transient(exc) and current_task_run.run_count <= retries and left > f.retry_delay:
             if isinstance(exc, FetchError):
-                _honour_retry_after(exc, retry_delay=f.retry_delay)
+                _honour_retry_after(exc, retry_delay=f.retry_delay, limit=left - f.retry_delay)
             raise
         return _failed_harvest(source, exc)
 
@@ -263,45 +286,63 @@ def store_task(
     first: Mapping[str, bool],
 ) -> Stored:
     """Write fetches, articles, claims, alerts and outbox rows: one transaction per source."""
-    channel_names = [c.name for c in cfg.channels]
-    options = alert_options(cfg)
     extracted = {e.source: e for e in extractions}
     outcomes: list[SourceOutcome] = []
     alerts_new = 0
     with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
         for h in harvests:
-            ex = extracted.get(h.source)
-            outcome = SourceOutcome(
-                name=h.source,
-                ok=not h.failed,
-                problems=[*h.problems, *(ex.problems if ex else ())],
+            outcome, new_alerts = store_harvest(
+                con, cfg, run_id, h, extracted.get(h.source), first=first.get(h.source, False)
             )
-            for row in h.fetches:
-                store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
-            batch = ex.batch if ex else ()
-            if batch:
-                src = cfg.source(h.source)
-                baseline = src.baseline if src.baseline is not None else options.baseline
-                result = record_and_detect(
-                    con,
-                    h.source,
-                    batch,
-                    extractor_version=EXTRACTOR_VERSION,
-                    fetched_at=now_utc(),
-                    baseline=baseline and first.get(h.source, False),
-                    channels=channel_names,
-                    options=options,
-                    now=now_utc(),
-                    run_id=run_id,
-                )
-                outcome.articles = len(batch)
-                outcome.new_articles = len(result.changed_article_ids)
-                outcome.claims = len(result.new_claim_ids)
-                alerts_new += len(result.new_alert_ids)
-            if not h.failed:
-                store.mark_baseline_done(con, h.source)
             outcomes.append(outcome)
+            alerts_new += new_alerts
     return Stored(outcomes=tuple(outcomes), alerts_new=alerts_new)
+
+
+def store_harvest(
+    con: duckdb.DuckDBPyConnection,
+    cfg: Config,
+    run_id: str,
+    h: Harvest,
+    ex: Extraction | None,
+    *,
+    first: bool,
+) -> tuple[SourceOutcome, int]:
+    """One source's fetch rows, articles, claims, alerts, outbox rows and baseline mark,
+    in ONE transaction: the fetch rows hold the validators and file digests that make
+    the next run skip what this one read, so they must never commit without the
+    articles they describe (a kill in between would lose those articles for good)."""
+    options = alert_options(cfg)
+    outcome = SourceOutcome(
+        name=h.source, ok=not h.failed, problems=[*h.problems, *(ex.problems if ex else ())]
+    )
+    new_alerts = 0
+    with transaction(con):
+        for row in h.fetches:
+            store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
+        batch = ex.batch if ex else ()
+        if batch:
+            src = cfg.source(h.source)
+            baseline = src.baseline if src.baseline is not None else options.baseline
+            result = record_and_detect(
+                con,
+                h.source,
+                batch,
+                extractor_version=EXTRACTOR_VERSION,
+                fetched_at=now_utc(),
+                baseline=baseline and first,
+                channels=[c.name for c in cfg.channels],
+                options=options,
+                now=now_utc(),
+                run_id=run_id,
+            )
+            outcome.articles = len(batch)
+            outcome.new_articles = len(result.changed_article_ids)
+            outcome.claims = len(result.new_claim_ids)
+            new_alerts = len(result.new_alert_ids)
+        if not h.failed:
+            store.mark_baseline_done(con, h.source)
+    return outcome, new_alerts
 
 
 def _crash_point(step: str) -> None:
@@ -317,6 +358,23 @@ def deliver_task(cfg: Config) -> DeliveryReport:
     return deliver(cfg)
 
 
+# Sources whose fetch ends past its budget plus this are given up as stuck
+# (the fetch deadline should have ended them; this is the last line of defence).
+_STUCK_GRACE = 5.0
+
+
+@dataclass
+class _Live:
+    """Where the current run stands, for an interrupt handler in the same process."""
+
+    run_id: str | None = None
+    flow_run_id: str | None = None
+    warehouse: str | None = None
+
+
+live = _Live()
+
+
 @flow(
     name="pactwatch-run",
     # `pactwatch run` sets [fetch] workers through configured_flow(); scheduled runs
@@ -330,44 +388,26 @@ def pactwatch_run(
     config_path: str | None = None, source_names: list[str] | None = None
 ) -> RunSummary:
     """One pipeline run: fetch, parse, extract, store, detect changes, deliver alerts."""
+    reclaim_signals()  # `pactwatch run`: Ctrl-C and SIGTERM stop at once (flows.interrupt)
     cfg = load_config(config_path)
     build_channels(cfg.channels)  # fail on a missing secret before fetching anything
     load_extractor(cfg)  # and on a missing spaCy model
     sources = select_sources(cfg, source_names)
     run_id = uuid.uuid4().hex[:12]
+    live.run_id, live.warehouse = run_id, str(cfg.warehouse_path)
+    live.flow_run_id = str(current_flow_run.id) if current_flow_run.id else None
     summary = RunSummary(run_id=run_id)
+    show = progress.reporter()
+    show.step(f"run {run_id}: reading the warehouse")
     prep = prepare_task(cfg, run_id, sources)
     try:
-        retries = cfg.fetch.retries
-        fetch = fetch_task.with_options(retries=retries, retry_delay_seconds=cfg.fetch.retry_delay)
-        futures: list[tuple[SourceConfig, PrefectFuture[Harvest]]] = [
-            (
-                s,
-                fetch.submit(
-                    cfg,
-                    s,
-                    prep.validators,
-                    prep.known,
-                    prep.digests.get(s.name, {}),
-                    retries,
-                    prep.seen,
-                ),
-            )
-            for s in sources
-        ]
-        harvests: list[Harvest] = []
-        for src, fut in futures:
-            try:
-                harvests.append(fut.result())
-            except PactwatchError as exc:
-                # Retries exhausted on a transient error: record it and go on with the others.
-                harvests.append(_failed_harvest(src, exc))
-
-        extractions = extract_task(cfg, harvests, prep.hashes)
-        stored = store_task(cfg, run_id, harvests, extractions, prep.first)
+        show.sources(len(sources))
+        show.step(f"fetching {len(sources)} source(s)")
+        stored = _fetch_and_store(cfg, run_id, sources, prep)
         _crash_point("store")
-        summary.sources = list(stored.outcomes)
-        summary.alerts_new = stored.alerts_new
+        summary.sources = [o for o, _ in stored]
+        summary.alerts_new = sum(n for _, n in stored)
+        show.step("delivering alerts")
         summary.deliveries = deliver_task(cfg)
         with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
             store.finish_run(
@@ -392,6 +432,76 @@ def pactwatch_run(
                 summary={"error": f"{type(exc).__name__}: {exc}"},
             )
         raise
+
+
+def _fetch_and_store(
+    cfg: Config, run_id: str, sources: Sequence[SourceConfig], prep: RunPlan
+) -> list[tuple[SourceOutcome, int]]:
+    """Fetch every source in parallel; extract and store each one as soon as it is
+    fetched, in completion order, so a slow source never holds back the others'
+    articles and alerts. A source still running past its budget is recorded failed."""
+    retries = cfg.fetch.retries
+    fetch = fetch_task.with_options(retries=retries, retry_delay_seconds=cfg.fetch.retry_delay)
+    budget = cfg.fetch.source_budget
+    futures: dict[PrefectFuture[Harvest], SourceConfig] = {
+        fetch.submit(
+            cfg,
+            s,
+            prep.validators,
+            prep.known,
+            prep.digests.get(s.name, {}),
+            retries,
+            prep.seen,
+            budget_key=f"{run_id}:{s.name}",
+        ): s
+        for s in sources
+    }
+    by_source: dict[str, tuple[SourceOutcome, int]] = {}
+    # Queued sources start as workers free up; each has `budget` from its start.
+    waves = -(-len(sources) // max(1, cfg.fetch.workers))
+    limit = (budget + _STUCK_GRACE) * max(1, waves) + _retry_allowance(cfg)
+    try:
+        for fut in as_completed(list(futures), timeout=limit):
+            src = futures[fut]
+            try:
+                harvest = fut.result()
+            except PactwatchError as exc:
+                # Retries exhausted on a transient error: record it and go on with the others.
+                harvest = _failed_harvest(src, exc)
+            by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
+    except TimeoutError:
+        pass
+    for src in sources:
+        if src.name not in by_source:
+            stuck = TransientFetchError(
+                f"{src.location}: still fetching after {limit:.0f}s; given up for this run"
+            )
+            by_source[src.name] = _extract_and_store(cfg, run_id, _failed_harvest(src, stuck), prep)
+    return [by_source[s.name] for s in sources]
+
+
+def _retry_allowance(cfg: Config) -> float:
+    f = cfg.fetch
+    return f.retries * (f.retry_delay + RETRY_AFTER_CAP)
+
+
+def _extract_and_store(
+    cfg: Config, run_id: str, harvest: Harvest, prep: RunPlan
+) -> tuple[SourceOutcome, int]:
+    extractions = extract_task(cfg, [harvest], prep.hashes) if harvest.documents else ()
+    stored = store_task(cfg, run_id, [harvest], extractions, prep.first)
+    outcome = stored.outcomes[0]
+    progress.reporter().source_done(outcome.name, _source_line(outcome, stored.alerts_new))
+    return outcome, stored.alerts_new
+
+
+def _source_line(outcome: SourceOutcome, alerts: int) -> str:
+    if not outcome.ok:
+        return f"failed ({outcome.problems[0] if outcome.problems else 'error'})"
+    return (
+        f"{outcome.new_articles} new or changed article(s), {outcome.claims} claim(s),"
+        f" {alerts} new alert(s)"
+    )
 
 
 def configured_flow(cfg: Config) -> Any:
