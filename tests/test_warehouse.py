@@ -335,10 +335,17 @@ def test_lock_held_by_another_process_is_warehouse_unavailable(tmp_path: Path) -
         pass
     holder = _hold(db, 30)
     try:
-        expected = f"warehouse {db} is locked by another process (a run in progress?)"
+        # The message names the holder, and a reader as a possible cause (issue 13).
+        expected = (
+            f"warehouse {db} is locked by another process, PID {holder.pid} ({sys.executable} -c"
+        )
         with pytest.raises(WarehouseUnavailable) as err, open_writer(db, lock_timeout=0.3):
             pass
-        assert str(err.value) == expected and err.value.exit_code == 3
+        assert str(err.value).startswith(expected), str(err.value)
+        assert str(err.value).endswith(
+            "even read-only (a notebook), keeps writers out until it closes it"
+        )
+        assert err.value.exit_code == 3
         with pytest.raises(WarehouseUnavailable, match="locked by another process"):
             run_sql(db, "SELECT 1", lock_timeout=0.2)
     finally:

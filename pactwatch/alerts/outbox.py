@@ -24,6 +24,7 @@ from pactwatch.errors import DeliveryError, is_transient
 from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
 from pactwatch.warehouse.deliveries import (
     fail_delivery,
+    failed_count,
     lease_due,
     lease_owners,
     mark_delivered,
@@ -56,10 +57,21 @@ class DeliveryReport:
     failed: int = 0
     still_pending: int = 0
     errors: list[str] = field(default_factory=list)
+    failed_before: int = 0  # deliveries that had given up before this call, still failed
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.errors
+
+    def line(self) -> str:
+        """`N delivered, N pending, N failed`, and the failures left from earlier calls."""
+        text = f"{self.delivered} delivered, {self.still_pending} pending, {self.failed} failed"
+        if self.failed_before:
+            text += (
+                f" (and {self.failed_before} that failed earlier;"
+                " `pactwatch deliver --retry-failed` sends them again)"
+            )
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +79,7 @@ class DeliveryReport:
             "failed": self.failed,
             "still_pending": self.still_pending,
             "errors": list(self.errors),
+            "failed_before": self.failed_before,
         }
 
 
@@ -112,7 +125,8 @@ def deliver_pending(
     """
     by_name = {c.name: c for c in channels}
     if not by_name:
-        return DeliveryReport(still_pending=_pending_count(path, lock_timeout))
+        with open_writer(path, lock_timeout=lock_timeout) as con:
+            return DeliveryReport(still_pending=pending_count(con), failed_before=failed_count(con))
     with open_writer(path, lock_timeout=lock_timeout) as con:
         # Lease what we are about to send: a concurrent deliverer skips leased rows.
         leased = lease_due(
@@ -170,14 +184,14 @@ def deliver_pending(
                         next_attempt_at=now + backoff(attempts, rng=rng, base=retry_delay),
                     )
         remaining = pending_count(con)
+        failed_now = failed_count(con)
     return DeliveryReport(
-        delivered=delivered, failed=failed, still_pending=remaining, errors=errors
+        delivered=delivered,
+        failed=failed,
+        still_pending=remaining,
+        errors=errors,
+        failed_before=failed_now - failed,
     )
-
-
-def _pending_count(path: str | Path, lock_timeout: float) -> int:
-    with open_writer(path, lock_timeout=lock_timeout) as con:
-        return pending_count(con)
 
 
 def retry_failed(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from pactwatch.clock import iso_utc, now_utc
-from pactwatch.errors import PactwatchError, UsageError
+from pactwatch.errors import ConfigError, PactwatchError, UsageError
 
 from .config import Config, load_config
 
@@ -54,7 +54,13 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     from . import progress
     from .interrupt import RunGuard
     from .prefect_api import LocalApi, configured_api_url
+    from .runtime import select_sources
 
+    if not select_sources(cfg, args.source):
+        raise ConfigError(
+            f"{cfg.file or 'built-in configuration'}: no sources to run"
+            " (add a [[sources]] table with feed, page or path)"
+        )
     show = progress.make_reporter(sys.stderr, quiet=args.quiet)
     progress.install(show)
     show.step("starting: loading the extractor and the Prefect API")
@@ -154,11 +160,20 @@ def _cancel_prefect_run(api: str | None) -> str | None:
 def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
     from .serve import serve
 
+    if args.interval is not None and not args.cron and args.interval <= 0:
+        raise UsageError(f"--interval must be more than 0 seconds (got {args.interval:g})")
+    if not any(s.enabled for s in cfg.sources):
+        raise ConfigError(
+            f"{cfg.file or 'built-in configuration'}: no sources to serve"
+            " (add a [[sources]] table with feed, page or path)"
+        )
+
     config_path = str(cfg.file.resolve()) if cfg.file else None
     home = cfg.warehouse_path.resolve().parent / ".pactwatch-prefect"
     say("info", "serving the pactwatch-run flow; press Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
         serve(
+            say=lambda line: say("info", line),
             config_path=config_path,
             cron=args.cron,
             interval=args.interval,
@@ -266,8 +281,11 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.db import require_warehouse
+
     from .runtime import deliver
 
+    require_warehouse(cfg.warehouse_path)
     if args.retry_failed:
         from pactwatch.alerts.outbox import retry_failed
 
@@ -276,17 +294,15 @@ def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     report = deliver(cfg, due_only=False)  # "now": a retry backoff does not hold it back
     for err in report.errors:
         say("warning", f"delivery: {err}")
-    print(
-        f"{PROG}: deliveries: {report.delivered} delivered, {report.still_pending} pending, "
-        f"{report.failed} failed",
-        file=sys.stderr,
-    )
+    print(f"{PROG}: deliveries: {report.line()}", file=sys.stderr)
     return 1 if (report.failed or report.errors) else 0
 
 
 def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+    from pactwatch.warehouse.db import require_warehouse
 
+    require_warehouse(cfg.warehouse_path)
     from .record import reextract_all
     from .runtime import alert_options, deliver, gazetteer_for, load_extractor
 
@@ -313,8 +329,10 @@ def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_export(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.db import require_warehouse
     from pactwatch.warehouse.query import export_tables
 
+    require_warehouse(cfg.warehouse_path)
     written = export_tables(cfg.warehouse_path, Path(args.dir), fmt=args.format)
     for path in written:
         print(path)

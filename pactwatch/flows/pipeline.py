@@ -93,10 +93,7 @@ class RunSummary:
             f"{claims} claim(s); {self.alerts_new} new alert(s)"
         ]
         if self.deliveries is not None:
-            d = self.deliveries
-            out.append(
-                f"deliveries: {d.delivered} delivered, {d.still_pending} pending, {d.failed} failed"
-            )
+            out.append(f"deliveries: {self.deliveries.line()}")
         return out
 
     def as_dict(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ __all__ = [
     "DueDelivery",
     "delivery_states",
     "fail_delivery",
+    "failed_count",
     "lease_due",
     "lease_owners",
     "mark_delivered",
@@ -144,6 +145,12 @@ def reschedule_delivery(
 def pending_count(con: duckdb.DuckDBPyConnection) -> int:
     """Every pending delivery, due or not."""
     row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def failed_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Every delivery that gave up (until `revive_failed`)."""
+    row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'failed'").fetchone()
     return int(row[0]) if row else 0
 
 
