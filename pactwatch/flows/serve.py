@@ -151,12 +151,14 @@ STOP_SECONDS = 7.0
 
 
 class _Stopper:
-    """SIGINT/SIGTERM for serve: the first unwinds Prefect's runner (KeyboardInterrupt)
-    with a watchdog; the second, or the watchdog, stops the server and exits now."""
+    """SIGINT/SIGTERM for serve. The first asks Prefect's runner to stop gracefully
+    (it cancels scheduled runs in flight and returns) and starts a watchdog; the
+    second, or the watchdog after STOP_SECONDS, stops everything and exits now."""
 
     def __init__(self, say: Callable[[str], None]) -> None:
         self.say = say
         self.stopping = False
+        self.graceful: Callable[[], None] | None = None  # the runner's own stop
 
     def handle(self, signum: int, frame: object) -> None:
         if self.stopping:
@@ -166,6 +168,12 @@ class _Stopper:
         timer = threading.Timer(STOP_SECONDS, self.now)
         timer.daemon = True
         timer.start()
+        if self.graceful is not None:
+            try:
+                self.graceful()  # schedules the runner's stop on its loop; returns at once
+                return
+            except SystemExit:  # the runner had not started yet
+                pass
         raise KeyboardInterrupt
 
     def now(self) -> None:
@@ -214,8 +222,9 @@ def serve(
             # as a package.
             entrypoint_type=EntrypointType.MODULE_PATH,
         )
-        # The runner installs this as its SIGTERM handler when it starts; ours stops
-        # within seconds instead of waiting for scheduled runs to wind down.
+        # The runner installs `handle_sigterm` as its SIGTERM handler when it starts;
+        # ours takes both signals, uses the runner's graceful stop and bounds it.
+        stopper.graceful = runner.handle_sigterm
         runner.handle_sigterm = lambda *_a, **_k: stopper.handle(  # type: ignore[method-assign]
             signal.SIGTERM, None
         )
