@@ -26,6 +26,7 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
+from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
@@ -61,6 +62,9 @@ class SourceOutcome:
     new_articles: int = 0
     claims: int = 0
     problems: list[str] = field(default_factory=list)
+    fetched: int = 0  # requests and file reads
+    not_modified: int = 0  # of which answered "not modified" (or an unchanged file)
+    alerts: int = 0  # new alerts from this source's articles
 
 
 @dataclass
@@ -314,6 +318,8 @@ def store_harvest(
         name=h.source, ok=not h.failed, problems=[*h.problems, *(ex.problems if ex else ())]
     )
     new_alerts = 0
+    outcome.fetched = len(h.fetches)
+    outcome.not_modified = sum(1 for row in h.fetches if row.not_modified)
     with transaction(con):
         for row in h.fetches:
             store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
@@ -336,7 +342,7 @@ def store_harvest(
             outcome.articles = len(batch)
             outcome.new_articles = len(result.changed_article_ids)
             outcome.claims = len(result.new_claim_ids)
-            new_alerts = len(result.new_alert_ids)
+            new_alerts = outcome.alerts = len(result.new_alert_ids)
         if not h.failed:
             store.mark_baseline_done(con, h.source)
     return outcome, new_alerts
@@ -372,8 +378,46 @@ class _Live:
 live = _Live()
 
 
+def new_run_id() -> str:
+    """A run's id: its row in `runs`, and its Prefect flow-run name."""
+    return uuid.uuid4().hex[:12]
+
+
+def run_markdown(summary: RunSummary) -> str:
+    """The run as a Prefect markdown artifact: one row per source, then deliveries."""
+    rows = [
+        f"# pactwatch run {summary.run_id}",
+        "",
+        "| source | result | fetched | not modified | new articles | claims | alerts | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for o in summary.sources:
+        errors = "; ".join(p.replace("|", "\\|") for p in o.problems) or ""
+        rows.append(
+            f"| {o.name} | {'ok' if o.ok else 'failed'} | {o.fetched} | {o.not_modified}"
+            f" | {o.new_articles} | {o.claims} | {o.alerts} | {errors} |"
+        )
+    rows += ["", *summary.lines()]
+    return "\n".join(rows) + "\n"
+
+
+def _publish(summary: RunSummary) -> None:
+    """The run's artifact in Prefect (key `pactwatch-run`, one version per run)."""
+    from prefect.artifacts import create_markdown_artifact
+
+    try:
+        create_markdown_artifact(
+            markdown=run_markdown(summary),
+            key="pactwatch-run",
+            description=summary.lines()[0],
+        )
+    except Exception as exc:  # the run's data is in the warehouse; the artifact is a view
+        progress.reporter().step(f"could not publish the run's artifact ({type(exc).__name__})")
+
+
 @flow(
     name="pactwatch-run",
+    flow_run_name=new_run_id,
     # `pactwatch run` sets [fetch] workers through configured_flow(); scheduled runs
     # (a fresh process) read it from the environment that `pactwatch serve` sets.
     task_runner=ThreadPoolTaskRunner(  # type: ignore[arg-type]
@@ -381,16 +425,19 @@ live = _Live()
     ),
     log_prints=False,
 )
-def pactwatch_run(
-    config_path: str | None = None, source_names: list[str] | None = None
-) -> RunSummary:
-    """One pipeline run: fetch, parse, extract, store, detect changes, deliver alerts."""
+def pactwatch_run(config_path: str | None = None, source_names: list[str] | None = None) -> Any:
+    """One pipeline run: fetch, parse, extract, store, detect changes, deliver alerts.
+
+    Returns the `RunSummary`; under `pactwatch serve` (PACTWATCH_SERVED set), a run
+    with a failed source or delivery ends in Prefect's Failed state instead, so the
+    flow run says what `pactwatch run`'s exit code would (and automations can fire).
+    """
     reclaim_signals()  # `pactwatch run`: Ctrl-C and SIGTERM stop at once (flows.interrupt)
     cfg = load_config(config_path)
     build_channels(cfg.channels)  # fail on a missing secret before fetching anything
     load_extractor(cfg)  # and on a missing spaCy model
     sources = select_sources(cfg, source_names)
-    run_id = uuid.uuid4().hex[:12]
+    run_id = str(current_flow_run.name or new_run_id())
     live.run_id, live.warehouse = run_id, str(cfg.warehouse_path)
     live.flow_run_id = str(current_flow_run.id) if current_flow_run.id else None
     summary = RunSummary(run_id=run_id)
@@ -414,6 +461,9 @@ def pactwatch_run(
                 status="ok" if summary.ok else "failed",
                 summary=summary.as_dict(),
             )
+        _publish(summary)
+        if os.environ.get("PACTWATCH_SERVED") and not summary.ok:
+            return Failed(message="; ".join(summary.lines()))
         return summary
     except Exception as exc:
         # Leave the truth in `runs`, then let the error surface as it would anyway.

@@ -201,6 +201,8 @@ def serve(
     # Scheduled runs execute in a fresh process that imports flows.pipeline; the
     # thread-pool size is fixed at import, so pass it the way config overrides travel.
     os.environ["PACTWATCH_FETCH__WORKERS"] = str(workers)
+    # Scheduled runs end Failed in Prefect when a source or delivery failed.
+    os.environ["PACTWATCH_SERVED"] = "1"
 
     stopper = _Stopper(say)
 
