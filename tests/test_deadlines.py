@@ -107,6 +107,7 @@ feed = "http://feeds.hang.invalid/rss"
     for name in ("silent", "dripping", "unresolvable"):
         lines = [line for line in err.splitlines() if f"error: source {name}: " in line]
         assert lines and "timed out" in lines[0], err
+    assert "name resolution of feeds.hang.invalid timed out" in err
     assert silent.connections >= 1 and dripping.connections >= 1
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         stored = con.execute("select count(*) from articles where source = 'good'").fetchone()

@@ -231,6 +231,8 @@ class Fetcher:
                 url=safe,
             ) from None
         except httpx.TimeoutException as exc:
+            if str(exc).startswith("name resolution"):  # pactwatch.flows.deadline.resolve
+                raise TransientFetchError(f"{safe}: {exc}", url=safe) from None
             if deadline is not None and time.monotonic() >= deadline - 0.01:
                 raise TransientFetchError(
                     f"{safe}: timed out after {time.monotonic() - asked:.0f}s"
