@@ -52,18 +52,19 @@ def _emit_json(obj: Any, out: TextIO) -> None:
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     from . import progress
-    from .interrupt import RunGuard
-    from .prefect_api import LocalApi, configured_api_url
-    from .runtime import select_sources
 
-    if not select_sources(cfg, args.source):
+    sources = [cfg.source(n) for n in args.source] if args.source else cfg.sources
+    if not any(s.enabled or args.source for s in sources):
         raise ConfigError(
             f"{cfg.file or 'built-in configuration'}: no sources to run"
             " (add a [[sources]] table with feed, page or path)"
         )
+    # The first line comes before anything heavy is imported (httpx, spaCy, Prefect).
     show = progress.make_reporter(sys.stderr, quiet=args.quiet)
     progress.install(show)
     show.step("starting: loading the extractor and the Prefect API")
+    from .interrupt import RunGuard
+    from .prefect_api import LocalApi, configured_api_url
     guard = RunGuard(say=lambda line: say("error", line))
     guard.cleanups.append(lambda: show.close())
     # Our own temporary Prefect API when none is configured: it boots while the

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin,
 from pactwatch.errors import ConfigError
 from pactwatch.parsers.model import ActorKind
 
-from .fetch import DEFAULT_USER_AGENT
+from .identity import DEFAULT_USER_AGENT
 
 DEFAULT_FILE = "pactwatch.toml"
 ENV_PREFIX = "PACTWATCH_"

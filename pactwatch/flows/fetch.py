@@ -30,6 +30,7 @@ from pactwatch.errors import (
 from pactwatch.parsers.sniff import KIND_BY_SUFFIX, DocumentKind, sniff_kind
 
 from .deadline import deadline_scope, deadline_transport
+from .identity import DEFAULT_USER_AGENT
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -46,7 +47,6 @@ __all__ = [
     "shared_host_gate",
 ]
 
-DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch/pactwatch)"
 _CHUNK = 64 * 1024
 
 
