@@ -65,6 +65,7 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     show.step("starting: loading the extractor and the Prefect API")
     from .interrupt import RunGuard
     from .prefect_api import LocalApi, configured_api_url
+
     guard = RunGuard(say=lambda line: say("error", line))
     guard.cleanups.append(lambda: show.close())
     # Our own temporary Prefect API when none is configured: it boots while the
