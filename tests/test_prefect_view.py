@@ -82,7 +82,10 @@ def test_flow_run_is_named_by_the_run_id_and_has_an_artifact(
 
 
 def test_under_serve_a_failed_source_fails_the_flow_run(
-    tmp_path: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    prefect_harness: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from pactwatch.flows.pipeline import pactwatch_run
 
@@ -91,3 +94,9 @@ def test_under_serve_a_failed_source_fails_the_flow_run(
     state = pactwatch_run(config_path=str(cfg), return_state=True)
     assert state.is_failed()
     assert "1 failed" in (state.message or "")
+    # And serve's stderr gets the lines `pactwatch run` prints.
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("pactwatch: error: source gone: http://127.0.0.1:") for line in err)
+    assert any(
+        line.startswith("pactwatch: run ") and "2 source(s), 1 failed" in line for line in err
+    )

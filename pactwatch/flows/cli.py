@@ -108,15 +108,8 @@ def _run_pipeline(args: argparse.Namespace, cfg: Config, api: Any, show: Any) ->
     else:
         summary = run(**kwargs)
     show.close()
-    for outcome in summary.sources:
-        for problem in outcome.problems:
-            say("warning" if outcome.ok else "error", f"source {outcome.name}: {problem}")
-    if summary.deliveries:
-        for err in summary.deliveries.errors:
-            say("warning", f"delivery: {err}")
-    if not args.quiet or not summary.ok:
-        for line in summary.lines():
-            print(f"{PROG}: {line}", file=sys.stderr)
+    for line in summary.report(quiet=args.quiet):
+        print(line, file=sys.stderr)
     return 0 if summary.ok else 1
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 import time
 import uuid
@@ -98,6 +99,20 @@ class RunSummary:
         ]
         if self.deliveries is not None:
             out.append(f"deliveries: {self.deliveries.line()}")
+        return out
+
+    def report(self, *, quiet: bool = False) -> list[str]:
+        """What `pactwatch run` (and each run under `serve`) prints on stderr: a line
+        per problem, then the summary (with `quiet`, only when something failed)."""
+        out = [
+            f"pactwatch: {'warning' if o.ok else 'error'}: source {o.name}: {problem}"
+            for o in self.sources
+            for problem in o.problems
+        ]
+        if self.deliveries:
+            out += [f"pactwatch: warning: delivery: {e}" for e in self.deliveries.errors]
+        if not quiet or not self.ok:
+            out += [f"pactwatch: {line}" for line in self.lines()]
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -462,8 +477,11 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
                 summary=summary.as_dict(),
             )
         _publish(summary)
-        if os.environ.get("PACTWATCH_SERVED") and not summary.ok:
-            return Failed(message="; ".join(summary.lines()))
+        if os.environ.get("PACTWATCH_SERVED"):
+            # Scheduled runs say what `pactwatch run` says, on serve's stderr.
+            print("\n".join(summary.report()), file=sys.stderr, flush=True)
+            if not summary.ok:
+                return Failed(message="; ".join(summary.lines()))
         return summary
     except Exception as exc:
         # Leave the truth in `runs`, then let the error surface as it would anyway.
