@@ -16,7 +16,17 @@ from pactwatch.flows.cli import build_parser, main
 from .conftest import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["run", "serve", "extract", "sql", "alerts", "deliver", "reextract", "export"]
+COMMANDS = [
+    "run",
+    "serve",
+    "extract",
+    "sql",
+    "alerts",
+    "sources",
+    "deliver",
+    "reextract",
+    "export",
+]
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

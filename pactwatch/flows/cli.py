@@ -275,6 +275,47 @@ def cmd_alerts(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.db import open_reader
+    from pactwatch.warehouse.health import source_health
+
+    configured = {s.name: s for s in cfg.sources}
+    with open_reader(cfg.warehouse_path, missing_ok=True) as con:
+        health = {h.name: h for h in source_health(con)}
+    names = [*configured, *(n for n in sorted(health) if n not in configured)]
+    rows = []
+    for name in names:
+        h = health.get(name)
+        src = configured.get(name)
+        row: dict[str, Any] = h.as_dict() if h else {"name": name, "runs": 0}
+        row["configured"] = src is not None and src.enabled
+        if src is not None:
+            row.update(kind=src.kind, location=src.location)
+        rows.append(row)
+    if args.json:
+        for row in rows:
+            _emit_json(row, sys.stdout)
+        return 0
+    out = sys.stdout
+    out.write(
+        f"{'source':<20} {'runs':>4} {'fails':>5}  {'last success':<20} "
+        f"{'last new article':<20} last error\n"
+    )
+    for row in rows:
+        label = row["name"] if row["configured"] else f"{row['name']} (not configured)"
+        error = row.get("last_error") or ""
+        out.write(
+            f"{label:<20} {row['runs']:>4} {row.get('consecutive_failures', 0):>5}  "
+            f"{_when(row.get('last_success')):<20} {_when(row.get('last_new_article')):<20} "
+            f"{error}\n"
+        )
+    return 0
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
 def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.warehouse.db import require_warehouse
 
@@ -350,6 +391,7 @@ _EXAMPLES = {
     ),
     "alerts": "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json",
     "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
+    "sources": "examples:\n  pactwatch sources\n  pactwatch sources --json",
     "reextract": "example:\n  pactwatch reextract --config pactwatch.toml",
     "export": "example:\n  pactwatch export out/ --format parquet",
 }
@@ -361,6 +403,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "sql": cmd_sql,
     "alerts": cmd_alerts,
     "deliver": cmd_deliver,
+    "sources": cmd_sources,
     "reextract": cmd_reextract,
     "export": cmd_export,
 }
@@ -435,6 +478,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--pending", action="store_true", help="only alerts not yet delivered everywhere"
     )
     p.add_argument("--json", action="store_true", help="one JSON object per alert")
+
+    p = add("sources", "every source: runs, failures in a row, last success, last new article")
+    p.add_argument("--json", action="store_true", help="one JSON object per source")
 
     p = add("deliver", "retry pending deliveries now")
     p.add_argument(
