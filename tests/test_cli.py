@@ -23,6 +23,7 @@ COMMANDS = [
     "sql",
     "alerts",
     "sources",
+    "test-alert",
     "deliver",
     "reextract",
     "export",

@@ -316,6 +316,22 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
 
 
+def cmd_test_alert(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.alerts.probe import send_test
+
+    from .channels import build_channels
+
+    results = send_test(build_channels(cfg.channels), now_utc())
+    for name, error in results:
+        if error is None:
+            say("info", f"channel {name}: test notification sent")
+        else:
+            say("error", f"channel {name}: {error}")
+    failed = sum(1 for _, e in results if e)
+    say("info", f"test-alert: {len(results) - failed} of {len(results)} channel(s) worked")
+    return 1 if failed else 0
+
+
 def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.warehouse.db import require_warehouse
 
@@ -392,6 +408,7 @@ _EXAMPLES = {
     "alerts": "examples:\n  pactwatch alerts\n  pactwatch alerts --pending --json",
     "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
     "sources": "examples:\n  pactwatch sources\n  pactwatch sources --json",
+    "test-alert": "example:\n  pactwatch test-alert --config pactwatch.toml",
     "reextract": "example:\n  pactwatch reextract --config pactwatch.toml",
     "export": "example:\n  pactwatch export out/ --format parquet",
 }
@@ -404,6 +421,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "alerts": cmd_alerts,
     "deliver": cmd_deliver,
     "sources": cmd_sources,
+    "test-alert": cmd_test_alert,
     "reextract": cmd_reextract,
     "export": cmd_export,
 }
@@ -481,6 +499,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("sources", "every source: runs, failures in a row, last success, last new article")
     p.add_argument("--json", action="store_true", help="one JSON object per source")
+
+    add("test-alert", "send a test notification through every channel; says which worked")
 
     p = add("deliver", "retry pending deliveries now")
     p.add_argument(
