@@ -14,7 +14,7 @@ from typing import Any
 from pactwatch.alerts.channels.base import Channel
 from pactwatch.clock import iso_utc
 
-__all__ = ["send_test", "probe_payload"]
+__all__ = ["probe_payload", "send_test"]
 
 
 def probe_payload(now: datetime) -> dict[str, Any]:

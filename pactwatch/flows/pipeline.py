@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import sys
 import threading
 import time
@@ -24,7 +25,7 @@ import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
 from prefect.states import Failed
@@ -525,17 +526,24 @@ def _fetch_and_store(
     # Queued sources start as workers free up; each has `budget` from its start.
     waves = -(-len(sources) // max(1, cfg.fetch.workers))
     limit = (budget + _STUCK_GRACE) * max(1, waves) + _retry_allowance(cfg)
-    try:
-        for fut in as_completed(list(futures), timeout=limit):
-            src = futures[fut]
-            try:
-                harvest = fut.result()
-            except PactwatchError as exc:
-                # Retries exhausted on a transient error: record it and go on with the others.
-                harvest = _failed_harvest(src, exc)
-            by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
-    except TimeoutError:
-        pass
+    # Completion order through our own queue: Prefect's `as_completed(timeout=)` arms a
+    # SIGALRM that would cancel whatever this thread runs when it fires (a store).
+    done: queue.Queue[PrefectFuture[Harvest]] = queue.Queue()
+    for fut in futures:
+        fut.add_done_callback(done.put)
+    end = time.monotonic() + limit
+    for _ in range(len(futures)):
+        try:
+            fut = done.get(timeout=max(0.0, end - time.monotonic()))
+        except queue.Empty:
+            break
+        src = futures[fut]
+        try:
+            harvest = fut.result()
+        except PactwatchError as exc:
+            # Retries exhausted on a transient error: record it and go on with the others.
+            harvest = _failed_harvest(src, exc)
+        by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
     for src in sources:
         if src.name not in by_source:
             stuck = TransientFetchError(
