@@ -266,22 +266,38 @@ def bench_flow(plain_seconds: float) -> None:
         subprocess.run(cmd, check=True, capture_output=True)
         first = time.perf_counter() - t0
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)  # nothing new: fixed costs only
+        # Nothing new: fixed costs only. The progress lines say when the first
+        # line came and when the flow started fetching (Prefect's API up and the run going).
+        rerun = subprocess.run(cmd, check=True, capture_output=True, text=True)
         again = time.perf_counter() - t0
     n = len(_pages())
+    marks = _progress_marks(rerun.stderr)
     print(
         f"flow      {n / first:>10.1f} pages/s  (`pactwatch run` incl. Prefect start-up {first:.1f} s; "
         f"plain pipeline {plain_seconds:.2f} s)  ratio {first / plain_seconds:5.2f}x; "
-        f"re-run with nothing new {again:.1f} s",
+        f"re-run with nothing new {again:.1f} s (first progress line at"
+        f" {marks.get('starting', float('nan')):.1f} s, fetching at"
+        f" {marks.get('fetching', float('nan')):.1f} s)",
         flush=True,
     )
+
+
+def _progress_marks(stderr: str) -> dict[str, float]:
+    """Seconds of the first progress line of each kind (`pactwatch: [  2.9s] fetching ...`)."""
+    marks: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("pactwatch: ["):
+            continue
+        stamp, _, text = line[len("pactwatch: [") :].partition("s] ")
+        marks.setdefault(text.split(":")[0].split()[0], float(stamp))
+    return marks
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-flow", action="store_true")
-    parser.add_argument("--only", choices=["extract"], help="run one section")
+    parser.add_argument("--only", choices=["extract", "flow"], help="run one section")
     parser.add_argument("--rss-probe", metavar="TEXTS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_probe:
@@ -291,6 +307,9 @@ def main() -> int:
         return 2
     if args.only == "extract":
         bench_extract(args.repeat)
+        return 0
+    if args.only == "flow":
+        bench_flow(bench_pipeline(args.repeat))
         return 0
     bench_feeds(args.repeat)
     bench_pages(args.repeat)

@@ -99,9 +99,20 @@ def test_outlets_within_the_window_disagree(desk_for: Any, room: Newsroom) -> No
     room.publish("meridian", _count_story("morning", "2026-02-05T09:00:00Z", 15))
     room.publish("harbour", _count_story("evening", "2026-02-05T21:00:00Z", 17))
     desk.run()
-    changes = {a["current"]["value"]: a for a in desk.alerts()}
-    assert changes[15]["conflict"] == "1 article says 15, 1 article says 17"
+    # Sources are stored and detected in the order they finish (a slow one never holds
+    # back the others), so which of the two figures is alerted first depends on which
+    # outlet answered first. Either way: the later figure's alert carries the
+    # disagreement, a 15 alerted (meridian first: 13 -> 15, then 15 -> 17) carries it
+    # too, and no alert runs backwards from the later figure to the earlier one.
+    alerts = desk.alerts()
+    changes = {a["current"]["value"]: a for a in alerts}
     assert changes[17]["conflict"] == "1 article says 15, 1 article says 17"
+    if 15 in changes:
+        assert changes[15]["conflict"] == "1 article says 15, 1 article says 17"
+        assert changes[17]["previous"]["value"] == 15
+    else:
+        assert changes[17]["previous"]["value"] == 13
+    assert not any(a["previous"]["value"] == 17 for a in alerts)
     assert [r["summary"] for r in desk.sql("select summary from disagreements")] == [
         "1 article says 15, 1 article says 17"
     ]

@@ -42,7 +42,12 @@ def test_an_exception_mid_run_is_recorded_as_crashed(
 
     monkeypatch.setattr(pipeline, "deliver", broken)
     cfg = tmp_path / "pactwatch.toml"
-    cfg.write_text('[warehouse]\npath = "w.duckdb"\n', encoding="utf-8")
+    # A run needs a source (zero sources is a configuration error since issue 13).
+    news = Path(__file__).resolve().parents[1] / "samples" / "site" / "news"
+    cfg.write_text(
+        f'[warehouse]\npath = "w.duckdb"\n[[sources]]\nname = "local"\npath = "{news}"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(RuntimeError, match="channel plug-in bug"):
         main(["run", "--config", str(cfg)])
     assert list(statuses(tmp_path / "w.duckdb").values()) == ["crashed"]

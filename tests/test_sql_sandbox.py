@@ -57,7 +57,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqldesk")
     with open_writer(folder / "pactwatch.duckdb") as con:
         con.execute(
-            "INSERT INTO runs VALUES ('run-1', TIMESTAMPTZ '2026-11-22 08:00:00+00',"
+            "INSERT INTO runs (id, started_at, finished_at, status, summary) VALUES ('run-1', TIMESTAMPTZ '2026-11-22 08:00:00+00',"
             " TIMESTAMPTZ '2026-11-22 08:01:00+00', 'ok', ?)",
             [json.dumps({"sources": 2, "failed": 0, "problems": ["feed x: HTTP 404"]})],
         )

@@ -337,10 +337,17 @@ def test_lock_held_by_another_process_is_warehouse_unavailable(tmp_path: Path) -
         pass
     holder = _hold(db, 30)
     try:
-        expected = f"warehouse {db} is locked by another process (a run in progress?)"
+        # The message names the holder, and a reader as a possible cause (issue 13).
+        expected = (
+            f"warehouse {db} is locked by another process, PID {holder.pid} ({sys.executable} -c"
+        )
         with pytest.raises(WarehouseUnavailable) as err, open_writer(db, lock_timeout=0.3):
             pass
-        assert str(err.value) == expected and err.value.exit_code == 3
+        assert str(err.value).startswith(expected), str(err.value)
+        assert str(err.value).endswith(
+            "even read-only (a notebook), keeps writers out until it closes it"
+        )
+        assert err.value.exit_code == 3
         with pytest.raises(WarehouseUnavailable, match="locked by another process"):
             run_sql(db, "SELECT 1", lock_timeout=0.2)
     finally:
@@ -475,7 +482,9 @@ def test_every_table_view_and_column_is_described() -> None:
 def test_run_sql_decodes_json_columns_and_binds_parameters(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with open_writer(db) as con:
-        con.execute("INSERT INTO runs VALUES ('r', now(), NULL, 'ok', '{\"n\": [1, 2]}')")
+        con.execute(
+            "INSERT INTO runs (id, started_at, finished_at, status, summary) VALUES ('r', now(), NULL, 'ok', '{\"n\": [1, 2]}')"
+        )
     cols, rows = run_sql(db, "SELECT id, summary FROM runs WHERE id = $id", params={"id": "r"})
     assert cols == ["id", "summary"] and rows == [("r", {"n": [1, 2]})]
     assert json.loads(format_rows(cols, rows, "json")) == {"id": "r", "summary": {"n": [1, 2]}}

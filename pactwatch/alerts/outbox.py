@@ -4,7 +4,9 @@ The database is held only to read what is due and to write results; sending
 happens with no connection open, so a slow SMTP server never blocks a run or
 `pactwatch sql`. A delivery is marked delivered only after its send succeeded;
 if the process dies in between, the next call sends it again (receivers can
-deduplicate on the Idempotency-Key / alert id).
+deduplicate on the Idempotency-Key / alert id): at least once, never lost. A
+lease left by a process that died is taken over by the next call on the same
+host at once; one from another host expires after `lease`.
 """
 
 from __future__ import annotations
@@ -24,14 +26,22 @@ from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, tran
 from pactwatch.warehouse.deliveries import (
     DueDelivery,
     fail_delivery,
+    failed_count,
     lease_due,
+    lease_owners,
     mark_delivered,
     pending_count,
     reschedule_delivery,
     revive_failed,
 )
+from pactwatch.warehouse.owners import process_token, token_is_dead
 
-__all__ = ["DeliveryReport", "backoff", "deliver_pending", "retry_failed"]
+__all__ = [
+    "DeliveryReport",
+    "backoff",
+    "deliver_pending",
+    "retry_failed",
+]
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
@@ -49,10 +59,21 @@ class DeliveryReport:
     failed: int = 0
     still_pending: int = 0
     errors: list[str] = field(default_factory=list)
+    failed_before: int = 0  # deliveries that had given up before this call, still failed
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.errors
+
+    def line(self) -> str:
+        """`N delivered, N pending, N failed`, and the failures left from earlier calls."""
+        text = f"{self.delivered} delivered, {self.still_pending} pending, {self.failed} failed"
+        if self.failed_before:
+            text += (
+                f" (and {self.failed_before} that failed earlier;"
+                " `pactwatch deliver --retry-failed` sends them again)"
+            )
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +81,7 @@ class DeliveryReport:
             "failed": self.failed,
             "still_pending": self.still_pending,
             "errors": list(self.errors),
+            "failed_before": self.failed_before,
         }
 
 
@@ -94,23 +116,30 @@ def _created_before(mode: str | None, now: datetime) -> datetime | None:
 
 
 def _lease(
-    con: Any, by_name: dict[str, Channel], *, now: datetime, until: datetime, due_only: bool
+    con: Any,
+    by_name: dict[str, Channel],
+    *,
+    now: datetime,
+    until: datetime,
+    due_only: bool,
+    owner: str,
+    dead_owners: Sequence[str],
 ) -> list[DueDelivery]:
+    """Lease what is due: single-alert channels at once, each digest channel with its
+    own cut-off (a daily digest takes only days that are over)."""
+    common: dict[str, Any] = {
+        "now": now,
+        "lease_until": until,
+        "due_only": due_only,
+        "owner": owner,
+        "dead_owners": dead_owners,
+    }
     singles = sorted(n for n, c in by_name.items() if _digest_mode(c) is None)
-    leased = (
-        lease_due(con, singles, now=now, lease_until=until, due_only=due_only) if singles else []
-    )
+    leased = lease_due(con, singles, **common) if singles else []
     for name, channel in sorted(by_name.items()):
         mode = _digest_mode(channel)
         if mode is not None:
-            leased += lease_due(
-                con,
-                [name],
-                now=now,
-                lease_until=until,
-                due_only=due_only,
-                created_before=_created_before(mode, now),
-            )
+            leased += lease_due(con, [name], created_before=_created_before(mode, now), **common)
     return leased
 
 
@@ -173,10 +202,19 @@ def deliver_pending(
     """
     by_name = {c.name: c for c in channels}
     if not by_name:
-        return DeliveryReport(still_pending=_pending_count(path, lock_timeout))
+        with open_writer(path, lock_timeout=lock_timeout) as con:
+            return DeliveryReport(still_pending=pending_count(con), failed_before=failed_count(con))
     with open_writer(path, lock_timeout=lock_timeout) as con:
         # Lease what we are about to send: a concurrent deliverer skips leased rows.
-        leased = _lease(con, by_name, now=now, until=now + lease, due_only=due_only)
+        leased = _lease(
+            con,
+            by_name,
+            now=now,
+            until=now + lease,
+            due_only=due_only,
+            owner=process_token(),
+            dead_owners=[o for o in lease_owners(con, now=now) if token_is_dead(o)],
+        )
         payloads: dict[str, dict[str, Any]] = {}
         due: list[_Due] = []
         for row in leased:
@@ -236,14 +274,14 @@ def deliver_pending(
                             next_attempt_at=retry_at,
                         )
         remaining = pending_count(con)
+        failed_now = failed_count(con)
     return DeliveryReport(
-        delivered=delivered, failed=failed, still_pending=remaining, errors=errors
+        delivered=delivered,
+        failed=failed,
+        still_pending=remaining,
+        errors=errors,
+        failed_before=failed_now - failed,
     )
-
-
-def _pending_count(path: str | Path, lock_timeout: float) -> int:
-    with open_writer(path, lock_timeout=lock_timeout) as con:
-        return pending_count(con)
 
 
 def retry_failed(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from pactwatch.clock import as_utc, iso_utc, now_utc
-from pactwatch.errors import PactwatchError, UsageError
+from pactwatch.errors import ConfigError, PactwatchError, UsageError
 
 from .config import Config, load_config
 
@@ -51,33 +51,124 @@ def _emit_json(obj: Any, out: TextIO) -> None:
 
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    from . import progress
+
+    sources = [cfg.source(n) for n in args.source] if args.source else cfg.sources
+    if not any(s.enabled or args.source for s in sources):
+        raise ConfigError(
+            f"{cfg.file or 'built-in configuration'}: no sources to run"
+            " (add a [[sources]] table with feed, page or path)"
+        )
+    # The first line comes before anything heavy is imported (httpx, spaCy, Prefect).
+    show = progress.make_reporter(sys.stderr, quiet=args.quiet)
+    progress.install(show)
+    show.step("starting: loading the extractor and the Prefect API")
+    from .interrupt import RunGuard
+    from .prefect_api import LocalApi, configured_api_url
+
+    guard = RunGuard(say=lambda line: say("error", line))
+    guard.cleanups.append(lambda: show.close())
+    # Our own temporary Prefect API when none is configured: it boots while the
+    # model loads, survives Ctrl-C long enough to record the cancel, and dies with us.
+    api = None if configured_api_url() else LocalApi()
+    guard.cleanups += [
+        lambda: _mark_interrupted(cfg),
+        lambda: _cancel_prefect_run(api.url if api else configured_api_url()),
+        lambda: api.stop(timeout=1.0) if api else None,
+    ]
+    guard.install()
+    try:
+        return _run_pipeline(args, cfg, api, show)
+    finally:
+        guard.uninstall()
+        show.close()
+        progress.install(None)
+        if api is not None:
+            api.stop()
+
+
+def _run_pipeline(args: argparse.Namespace, cfg: Config, api: Any, show: Any) -> int:
     from .runtime import load_extractor
 
     load_extractor(cfg)  # a missing model is one line before Prefect starts or anything is fetched
+    show.step("starting: the Prefect API")
     from .pipeline import configured_flow
 
-    summary = configured_flow(cfg)(
-        config_path=str(cfg.file) if cfg.file else None, source_names=args.source or None
-    )
-    for outcome in summary.sources:
-        for problem in outcome.problems:
-            say("warning" if outcome.ok else "error", f"source {outcome.name}: {problem}")
-    if summary.deliveries:
-        for err in summary.deliveries.errors:
-            say("warning", f"delivery: {err}")
-    for line in summary.lines():
-        print(f"{PROG}: {line}", file=sys.stderr)
+    run = configured_flow(cfg)
+    kwargs = {
+        "config_path": str(cfg.file) if cfg.file else None,
+        "source_names": args.source or None,
+    }
+    if api is not None:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: api.wait_ready()}):
+            summary = run(**kwargs)
+            _drain_prefect_logs()  # while the API is still up to take them
+    else:
+        summary = run(**kwargs)
+    show.close()
+    for line in summary.report(quiet=args.quiet):
+        print(line, file=sys.stderr)
     return 0 if summary.ok else 1
+
+
+def _drain_prefect_logs() -> None:
+    from prefect.logging.handlers import APILogWorker
+
+    with contextlib.suppress(Exception):
+        APILogWorker.drain_all(timeout=5)
+
+
+def _mark_interrupted(cfg: Config) -> str | None:
+    """`runs` says `interrupted` for the run in progress (called by the signal handler)."""
+    pipeline = sys.modules.get("pactwatch.flows.pipeline")
+    run_id = getattr(getattr(pipeline, "live", None), "run_id", None)
+    if not run_id:
+        return None
+    from pactwatch.warehouse import store
+    from pactwatch.warehouse.db import open_writer
+
+    with open_writer(cfg.warehouse_path, lock_timeout=1.0) as con:
+        store.finish_run(
+            con,
+            run_id,
+            finished_at=now_utc(),
+            status="interrupted",
+            summary={"error": "interrupted"},
+        )
+    return f"run {run_id} marked interrupted; what it had stored is kept"
+
+
+def _cancel_prefect_run(api: str | None) -> str | None:
+    pipeline = sys.modules.get("pactwatch.flows.pipeline")
+    flow_run_id = getattr(getattr(pipeline, "live", None), "flow_run_id", None)
+    if not (api and flow_run_id):
+        return None
+    from .prefect_api import cancel_flow_run
+
+    if cancel_flow_run(api, flow_run_id, "interrupted (pactwatch run was stopped)"):
+        return None
+    return "the Prefect flow run could not be marked cancelled"
 
 
 def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
     from .serve import serve
+
+    if args.interval is not None and not args.cron and args.interval <= 0:
+        raise UsageError(f"--interval must be more than 0 seconds (got {args.interval:g})")
+    if not any(s.enabled for s in cfg.sources):
+        raise ConfigError(
+            f"{cfg.file or 'built-in configuration'}: no sources to serve"
+            " (add a [[sources]] table with feed, page or path)"
+        )
 
     config_path = str(cfg.file.resolve()) if cfg.file else None
     home = cfg.warehouse_path.resolve().parent / ".pactwatch-prefect"
     say("info", "serving the pactwatch-run flow; press Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
         serve(
+            say=lambda line: say("info", line),
             config_path=config_path,
             cron=args.cron,
             interval=args.interval,
@@ -272,9 +363,69 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_sources(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.db import open_reader
+    from pactwatch.warehouse.health import source_health
+
+    configured = {s.name: s for s in cfg.sources}
+    with open_reader(cfg.warehouse_path, missing_ok=True) as con:
+        health = {h.name: h for h in source_health(con)}
+    names = [*configured, *(n for n in sorted(health) if n not in configured)]
+    rows = []
+    for name in names:
+        h = health.get(name)
+        src = configured.get(name)
+        row: dict[str, Any] = h.as_dict() if h else {"name": name, "runs": 0}
+        row["configured"] = src is not None and src.enabled
+        if src is not None:
+            row.update(kind=src.kind, location=src.location)
+        rows.append(row)
+    if args.json:
+        for row in rows:
+            _emit_json(row, sys.stdout)
+        return 0
+    out = sys.stdout
+    out.write(
+        f"{'source':<20} {'runs':>4} {'fails':>5}  {'last success':<20} "
+        f"{'last new article':<20} last error\n"
+    )
+    for row in rows:
+        label = row["name"] if row["configured"] else f"{row['name']} (not configured)"
+        error = row.get("last_error") or ""
+        out.write(
+            f"{label:<20} {row['runs']:>4} {row.get('consecutive_failures', 0):>5}  "
+            f"{_when(row.get('last_success')):<20} {_when(row.get('last_new_article')):<20} "
+            f"{error}\n"
+        )
+    return 0
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
+def cmd_test_alert(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.alerts.probe import send_test
+
+    from .channels import build_channels
+
+    results = send_test(build_channels(cfg.channels), now_utc())
+    for name, error in results:
+        if error is None:
+            say("info", f"channel {name}: test notification sent")
+        else:
+            say("error", f"channel {name}: {error}")
+    failed = sum(1 for _, e in results if e)
+    say("info", f"test-alert: {len(results) - failed} of {len(results)} channel(s) worked")
+    return 1 if failed else 0
+
+
 def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.db import require_warehouse
+
     from .runtime import deliver
 
+    require_warehouse(cfg.warehouse_path)
     if args.retry_failed:
         from pactwatch.alerts.outbox import retry_failed
 
@@ -283,17 +434,15 @@ def cmd_deliver(args: argparse.Namespace, cfg: Config) -> int:
     report = deliver(cfg, due_only=False)  # "now": a retry backoff does not hold it back
     for err in report.errors:
         say("warning", f"delivery: {err}")
-    print(
-        f"{PROG}: deliveries: {report.delivered} delivered, {report.still_pending} pending, "
-        f"{report.failed} failed",
-        file=sys.stderr,
-    )
+    print(f"{PROG}: deliveries: {report.line()}", file=sys.stderr)
     return 1 if (report.failed or report.errors) else 0
 
 
 def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
     from pactwatch.parsers.claims import EXTRACTOR_VERSION, extract_claims
+    from pactwatch.warehouse.db import require_warehouse
 
+    require_warehouse(cfg.warehouse_path)
     from .record import reextract_all
     from .runtime import alert_options, deliver, gazetteer_for, load_extractor
 
@@ -320,8 +469,10 @@ def cmd_reextract(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_export(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.warehouse.db import require_warehouse
     from pactwatch.warehouse.query import export_tables
 
+    require_warehouse(cfg.warehouse_path)
     written = export_tables(cfg.warehouse_path, Path(args.dir), fmt=args.format)
     for path in written:
         print(path)
@@ -357,6 +508,8 @@ _EXAMPLES = {
         "  pactwatch report --out ilrs.html --coalition ilrs --since 2026-01-01"
     ),
     "deliver": "examples:\n  pactwatch deliver --config pactwatch.toml\n  pactwatch deliver --retry-failed",
+    "sources": "examples:\n  pactwatch sources\n  pactwatch sources --json",
+    "test-alert": "example:\n  pactwatch test-alert --config pactwatch.toml",
     "reextract": "example:\n  pactwatch reextract --config pactwatch.toml",
     "export": "example:\n  pactwatch export out/ --format parquet",
 }
@@ -368,6 +521,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "sql": cmd_sql,
     "alerts": cmd_alerts,
     "deliver": cmd_deliver,
+    "sources": cmd_sources,
+    "test-alert": cmd_test_alert,
     "reextract": cmd_reextract,
     "export": cmd_export,
     "history": cmd_history,
@@ -392,6 +547,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="config file (default: ./pactwatch.toml if present, else built-in defaults)",
     )
+    loud = common.add_mutually_exclusive_group()
+    loud.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show Prefect's own log lines on stderr",
+    )
+    loud.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress lines; the summary only when something failed",
+    )
     parser = _Parser(
         prog=PROG,
         description="Watch the news for coalition membership and partnership changes.",
@@ -399,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run `pactwatch COMMAND --help` for each command's options and an example.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -460,6 +629,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", action="append", choices=ALERT_KINDS, help="only this kind (repeat)")
     p.add_argument("--limit", type=_positive_int, metavar="N", help="only the latest N alerts")
 
+    p = add("sources", "every source: runs, failures in a row, last success, last new article")
+    p.add_argument("--json", action="store_true", help="one JSON object per source")
+
+    add("test-alert", "send a test notification through every channel; says which worked")
+
     p = add("deliver", "retry pending deliveries now")
     p.add_argument(
         "--retry-failed",
@@ -500,11 +674,19 @@ def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentP
     raise KeyError(name)
 
 
-def _quiet_prefect() -> None:
+def _version() -> str:
+    from pactwatch import __version__
+
+    return __version__
+
+
+def _quiet_prefect(verbose: bool = False) -> None:
     # Prefect's own chatter is noise on a terminal run; users can turn it back on.
     # Our one-line messages and the run summary say what happened; Prefect's console
     # handler would add tracebacks for failures we already report. The API log
     # handler keeps everything for the Prefect UI.
+    if verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
@@ -519,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sql" and args.query is None and not args.schema:
         _subparser(parser, "sql").error("give a QUERY, or --schema")
     if args.command == "run":
-        _quiet_prefect()
+        _quiet_prefect(args.verbose)
     try:
         cfg = load_config(args.config)
         return _HANDLERS[args.command](args, cfg)

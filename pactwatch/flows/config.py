@@ -28,7 +28,7 @@ from pactwatch.alerts.channels.digest import DIGEST_MODES
 from pactwatch.errors import ConfigError
 from pactwatch.parsers.model import ActorKind
 
-from .fetch import DEFAULT_USER_AGENT
+from .identity import DEFAULT_USER_AGENT
 
 DEFAULT_FILE = "pactwatch.toml"
 ENV_PREFIX = "PACTWATCH_"
@@ -51,6 +51,8 @@ class FetchConfig:
 
     timeout_connect: float = 5.0
     timeout_read: float = 20.0
+    timeout_total: float = 45.0
+    source_budget: float = 60.0
     max_bytes: int = 10_000_000
     max_redirects: int = 5
     user_agent: str = DEFAULT_USER_AGENT
@@ -439,6 +441,43 @@ def _read(path: str | Path | None) -> tuple[Path | None, dict[str, Any]]:
         raise ConfigError(f"{file}: cannot read: {exc}") from None
 
 
+def _check_ranges(
+    where: str, *, warehouse: WarehouseConfig, fetch: FetchConfig, alerts: AlertsConfig
+) -> None:
+    """Numbers that must be positive (or at least 1) are, or the file is in error."""
+    at_least_one = {
+        "alerts.min_sources": alerts.min_sources,
+        "alerts.max_attempts": alerts.max_attempts,
+        "fetch.workers": fetch.workers,
+        "fetch.per_host_concurrency": fetch.per_host_concurrency,
+        "fetch.max_bytes": fetch.max_bytes,
+    }
+    positive = {
+        "fetch.timeout_connect": fetch.timeout_connect,
+        "fetch.timeout_read": fetch.timeout_read,
+        "fetch.timeout_total": fetch.timeout_total,
+        "fetch.source_budget": fetch.source_budget,
+    }
+    not_negative = {
+        "warehouse.lock_timeout": warehouse.lock_timeout,
+        "fetch.retries": fetch.retries,
+        "fetch.retry_delay": fetch.retry_delay,
+        "fetch.per_host_delay": fetch.per_host_delay,
+        "fetch.max_links": fetch.max_links,
+        "fetch.max_redirects": fetch.max_redirects,
+        "alerts.retry_delay": alerts.retry_delay,
+    }
+    for key, value in at_least_one.items():
+        if value < 1:
+            raise ConfigError(f"{where}: {key} must be at least 1 (got {value})")
+    for key, fvalue in positive.items():
+        if not fvalue > 0:
+            raise ConfigError(f"{where}: {key} must be more than 0 (got {fvalue:g})")
+    for key, nvalue in not_negative.items():
+        if nvalue < 0:
+            raise ConfigError(f"{where}: {key} must not be negative (got {nvalue:g})")
+
+
 def load_config(
     path: str | Path | None = None, *, environ: Mapping[str, str] | None = None
 ) -> Config:
@@ -472,6 +511,7 @@ def load_config(
         _channel(c, file=file, index=i, taken=taken) for i, c in enumerate(raw_channels)
     )
 
+    _check_ranges(where, warehouse=warehouse, fetch=fetch, alerts=alerts)
     wpath = Path(warehouse.path)
     if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
         wpath = file.parent / wpath

@@ -29,6 +29,9 @@ from pactwatch.errors import (
 )
 from pactwatch.parsers.sniff import KIND_BY_SUFFIX, DocumentKind, sniff_kind
 
+from .deadline import deadline_scope, deadline_transport
+from .identity import DEFAULT_USER_AGENT
+
 __all__ = [
     "DEFAULT_USER_AGENT",
     "FetchError",
@@ -44,7 +47,6 @@ __all__ = [
     "shared_host_gate",
 ]
 
-DEFAULT_USER_AGENT = "pactwatch/0.1 (+https://github.com/pactwatch/pactwatch)"
 _CHUNK = 64 * 1024
 
 
@@ -92,6 +94,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, delta)
 
 
+class NoSlot(Exception):
+    """No slot for the host freed up before the deadline."""
+
+
 class HostGate:
     """Per-host politeness: at most `concurrency` requests in flight per host and at
     least `delay` seconds between the starts of two requests to the same host."""
@@ -104,12 +110,17 @@ class HostGate:
         self._next_start: dict[str, float] = {}
 
     @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def slot(self, host: str, *, deadline: float | None = None) -> Iterator[None]:
+        """Hold one of `host`'s slots; `NoSlot` when none frees up by `deadline`
+        (a `time.monotonic()` value)."""
         with self._lock:
             semaphore = self._semaphores.setdefault(
                 host, threading.BoundedSemaphore(self._concurrency)
             )
-        with semaphore:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not semaphore.acquire(timeout=timeout):
+            raise NoSlot(host)
+        try:
             if self._delay:
                 with self._lock:
                     now = time.monotonic()
@@ -119,6 +130,8 @@ class HostGate:
                 if wait > 0:
                     time.sleep(wait)
             yield
+        finally:
+            semaphore.release()
 
 
 _SHARED_GATES: dict[tuple[int, float], HostGate] = {}
@@ -153,10 +166,14 @@ class Fetcher:
         timeout_total: float | None = 120.0,
         transport: httpx.BaseTransport | None = None,
         gate: HostGate | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.max_bytes = max_bytes
-        # The read timeout bounds each chunk; this bounds a server that drips bytes.
+        # Each fetch ends within `timeout_total` seconds, name resolution to last byte
+        # (see `pactwatch.flows.deadline`), and every fetch by `deadline` (a
+        # `time.monotonic()` value: the source's budget for this run), whichever is first.
         self.timeout_total = timeout_total
+        self.deadline = deadline
         # `gate` (e.g. `shared_host_gate`) overrides the per-instance politeness limits.
         self._gate = gate or HostGate(concurrency=per_host_concurrency, delay=per_host_delay)
         self._client = httpx.Client(
@@ -171,7 +188,7 @@ class Fetcher:
                     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
                 ),
             },
-            transport=transport,
+            transport=transport if transport is not None else deadline_transport(),
         )
 
     def __enter__(self) -> Fetcher:
@@ -199,14 +216,44 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        with self._gate.slot(host):
-            started = time.monotonic()
-            try:
+        asked = time.monotonic()
+        deadline = self._deadline(asked)  # covers the wait for a slot too
+        try:
+            with self._gate.slot(host, deadline=deadline), deadline_scope(deadline):
+                started = time.monotonic()
                 return self._get(url, headers=headers, safe=safe, started=started)
-            except FetchError:
-                raise
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise _translate(exc, safe) from None
+        except FetchError:
+            raise
+        except NoSlot:
+            raise TransientFetchError(
+                f"{safe}: not fetched: other requests to {host} held every slot"
+                f" ({self._limit_name(asked)})",
+                url=safe,
+            ) from None
+        except httpx.TimeoutException as exc:
+            if str(exc).startswith("name resolution"):  # pactwatch.flows.deadline.resolve
+                raise TransientFetchError(f"{safe}: {exc}", url=safe) from None
+            if deadline is not None and time.monotonic() >= deadline - 0.01:
+                raise TransientFetchError(
+                    f"{safe}: timed out after {time.monotonic() - asked:.0f}s"
+                    f" ({self._limit_name(asked)})",
+                    url=safe,
+                ) from None
+            raise _translate(exc, safe) from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise _translate(exc, safe) from None
+
+    def _deadline(self, started: float) -> float | None:
+        ends = [d for d in (self.deadline,) if d is not None]
+        if self.timeout_total:
+            ends.append(started + self.timeout_total)
+        return min(ends) if ends else None
+
+    def _limit_name(self, started: float) -> str:
+        total = self.timeout_total
+        if self.deadline is not None and (not total or self.deadline < started + total):
+            return "source budget spent"
+        return f"total fetch deadline {total:g}s"
 
     def _get(self, url: str, *, headers: dict[str, str], safe: str, started: float) -> FetchResult:
         with self._client.stream("GET", url, headers=headers) as response:
@@ -227,9 +274,11 @@ class Fetcher:
                 total += len(chunk)
                 if total > self.max_bytes:
                     raise _too_large(safe, self.max_bytes)
-                if self.timeout_total and time.monotonic() - started > self.timeout_total:
+                deadline = self._deadline(started)
+                if deadline is not None and time.monotonic() > deadline:
                     raise TransientFetchError(
-                        f"{safe}: timed out (body took longer than {self.timeout_total:g}s)",
+                        f"{safe}: timed out after {time.monotonic() - started:.0f}s"
+                        f" ({self._limit_name(started)})",
                         url=safe,
                     )
                 chunks.append(chunk)
@@ -253,7 +302,9 @@ class Fetcher:
 
 
 def _host_of(url: str, safe: str) -> str:
-    """The lower-case host of an http(s) URL; TerminalFetchError for anything else."""
+    """The lower-case host of an http(s) URL, with its port when one is given (two
+    servers on one machine are two hosts for politeness); TerminalFetchError for
+    anything else."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -262,12 +313,12 @@ def _host_of(url: str, safe: str) -> str:
         raise TerminalFetchError(f"{safe}: only http and https URLs can be fetched", url=safe)
     try:
         host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 - raises ValueError on a port out of range
+        port = parts.port  # raises ValueError on a port out of range
     except ValueError:
         host = ""
     if not host:
         raise TerminalFetchError(f"{safe}: not a valid URL", url=safe)
-    return host
+    return f"{host}:{port}" if port else host
 
 
 def _translate(exc: httpx.HTTPError | httpx.InvalidURL, safe: str) -> FetchError:

@@ -212,6 +212,9 @@ def _read_feed(
     Last-Modified, or a local file's digest), so the next run reads the feed in
     full instead of being answered "not modified" and never seeing those items.
     """
+    if not parsed.items and not parsed.bozo:
+        # Well-formed but empty: often a feed URL that moved or a filter gone wrong.
+        harvest.problems.append(f"{feed_url}: the feed has no items")
     complete = follow_feed(
         parsed,
         feed_url=feed_url,

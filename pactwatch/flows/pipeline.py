@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Collection, Mapping, Sequence
@@ -18,25 +21,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import duckdb
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
+from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from pactwatch.alerts.outbox import DeliveryReport
 from pactwatch.clock import now_utc
-from pactwatch.errors import FetchError, PactwatchError, is_transient
+from pactwatch.errors import FetchError, PactwatchError, TransientFetchError, is_transient
 from pactwatch.parsers.claims import EXTRACTOR_VERSION
 from pactwatch.parsers.model import Article, Claim
 from pactwatch.warehouse import store
-from pactwatch.warehouse.db import open_writer
+from pactwatch.warehouse.db import open_writer, transaction
 
+from . import progress
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
 from .ingest import FetchRow, Harvest, collect_source, extract_documents
+from .interrupt import reclaim_signals
 from .publish import publish_task
 from .record import record_and_detect
 from .runtime import (
@@ -57,6 +65,9 @@ class SourceOutcome:
     new_articles: int = 0
     claims: int = 0
     problems: list[str] = field(default_factory=list)
+    fetched: int = 0  # requests and file reads
+    not_modified: int = 0  # of which answered "not modified" (or an unchanged file)
+    alerts: int = 0  # new alerts from this source's articles
 
 
 @dataclass
@@ -67,7 +78,7 @@ class RunSummary:
     sources: list[SourceOutcome] = field(default_factory=list)
     alerts_new: int = 0
     deliveries: DeliveryReport | None = None
-    report: str | None = None  # the refreshed `[report] path`
+    report_path: str | None = None  # the refreshed `[report] path`
     report_error: str | None = None
 
     @property
@@ -91,14 +102,25 @@ class RunSummary:
             f"{claims} claim(s); {self.alerts_new} new alert(s)"
         ]
         if self.deliveries is not None:
-            d = self.deliveries
-            out.append(
-                f"deliveries: {d.delivered} delivered, {d.still_pending} pending, {d.failed} failed"
-            )
-        if self.report:
-            out.append(f"report: {self.report}")
+            out.append(f"deliveries: {self.deliveries.line()}")
+        if self.report_path:
+            out.append(f"report: {self.report_path}")
         if self.report_error:
             out.append(f"warning: report not written: {self.report_error}")
+        return out
+
+    def report(self, *, quiet: bool = False) -> list[str]:
+        """What `pactwatch run` (and each run under `serve`) prints on stderr: a line
+        per problem, then the summary (with `quiet`, only when something failed)."""
+        out = [
+            f"pactwatch: {'warning' if o.ok else 'error'}: source {o.name}: {problem}"
+            for o in self.sources
+            for problem in o.problems
+        ]
+        if self.deliveries:
+            out += [f"pactwatch: warning: delivery: {e}" for e in self.deliveries.errors]
+        if not quiet or not self.ok:
+            out += [f"pactwatch: {line}" for line in self.lines()]
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -107,7 +129,7 @@ class RunSummary:
             "sources": [s.__dict__ for s in self.sources],
             "alerts_new": self.alerts_new,
             "deliveries": self.deliveries.__dict__ if self.deliveries else None,
-            "report": self.report,
+            "report": self.report_path,
         }
 
 
@@ -197,14 +219,27 @@ def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
 RETRY_AFTER_CAP = 30.0
 
 
-def _honour_retry_after(exc: FetchError, *, retry_delay: float) -> None:
-    """Sleep what the server asked for (429/503 Retry-After), up to RETRY_AFTER_CAP,
-    less the `retry_delay` Prefect waits anyway before the retry."""
+def _honour_retry_after(
+    exc: FetchError, *, retry_delay: float, limit: float = RETRY_AFTER_CAP
+) -> None:
+    """Sleep what the server asked for (429/503 Retry-After), up to RETRY_AFTER_CAP
+    and `limit`, less the `retry_delay` Prefect waits anyway before the retry."""
     if exc.retry_after is None:
         return
-    wait = min(exc.retry_after, RETRY_AFTER_CAP) - retry_delay
+    wait = min(exc.retry_after, RETRY_AFTER_CAP, limit) - retry_delay
     if wait > 0:
         time.sleep(wait)
+
+
+# Each source's budget ends at a monotonic time fixed when its first attempt starts,
+# so retries share it (key: "run_id:source").
+_DEADLINES: dict[str, float] = {}
+_DEADLINES_LOCK = threading.Lock()
+
+
+def _source_deadline(key: str, budget: float) -> float:
+    with _DEADLINES_LOCK:
+        return _DEADLINES.setdefault(key, time.monotonic() + budget)
 
 
 @task(name="fetch-source", cache_policy=NO_CACHE, retry_condition_fn=_transient)
@@ -216,12 +251,16 @@ def fetch_task(
     digests: Mapping[str, str],
     retries: int,
     seen: Mapping[str, datetime] | None = None,
+    budget_key: str | None = None,
 ) -> Harvest:
-    """Read one source. Transient errors raise (Prefect retries them); on the last
-    attempt, and for terminal errors, the failure becomes data in the harvest."""
+    """Read one source within its budget (`[fetch] source_budget` seconds, retries
+    included). Transient errors raise (Prefect retries them) while the budget allows
+    a retry; on the last attempt, and for terminal errors, the failure becomes data
+    in the harvest."""
     f = cfg.fetch
+    deadline = _source_deadline(budget_key or source.name, f.source_budget)
     try:
-        with make_fetcher(cfg) as fetcher:
+        with make_fetcher(cfg, deadline=deadline) as fetcher:
             return collect_source(
                 source,
                 fetcher=fetcher,
@@ -233,9 +272,10 @@ def fetch_task(
                 last_fetched=seen,
             )
     except PactwatchError as exc:
-        if is_transient(exc) and current_task_run.run_count <= retries:
+        left = deadline - time.monotonic()
+        if is_transient(exc) and current_task_run.run_count <= retries and left > f.retry_delay:
             if isinstance(exc, FetchError):
-                _honour_retry_after(exc, retry_delay=f.retry_delay)
+                _honour_retry_after(exc, retry_delay=f.retry_delay, limit=left - f.retry_delay)
             raise
         return _failed_harvest(source, exc)
 
@@ -271,45 +311,65 @@ def store_task(
     first: Mapping[str, bool],
 ) -> Stored:
     """Write fetches, articles, claims, alerts and outbox rows: one transaction per source."""
-    channel_names = [c.name for c in cfg.channels]
-    options = alert_options(cfg)
     extracted = {e.source: e for e in extractions}
     outcomes: list[SourceOutcome] = []
     alerts_new = 0
     with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
         for h in harvests:
-            ex = extracted.get(h.source)
-            outcome = SourceOutcome(
-                name=h.source,
-                ok=not h.failed,
-                problems=[*h.problems, *(ex.problems if ex else ())],
+            outcome, new_alerts = store_harvest(
+                con, cfg, run_id, h, extracted.get(h.source), first=first.get(h.source, False)
             )
-            for row in h.fetches:
-                store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
-            batch = ex.batch if ex else ()
-            if batch:
-                src = cfg.source(h.source)
-                baseline = src.baseline if src.baseline is not None else options.baseline
-                result = record_and_detect(
-                    con,
-                    h.source,
-                    batch,
-                    extractor_version=EXTRACTOR_VERSION,
-                    fetched_at=now_utc(),
-                    baseline=baseline and first.get(h.source, False),
-                    channels=channel_names,
-                    options=options,
-                    now=now_utc(),
-                    run_id=run_id,
-                )
-                outcome.articles = len(batch)
-                outcome.new_articles = len(result.changed_article_ids)
-                outcome.claims = len(result.new_claim_ids)
-                alerts_new += len(result.new_alert_ids)
-            if not h.failed:
-                store.mark_baseline_done(con, h.source)
             outcomes.append(outcome)
+            alerts_new += new_alerts
     return Stored(outcomes=tuple(outcomes), alerts_new=alerts_new)
+
+
+def store_harvest(
+    con: duckdb.DuckDBPyConnection,
+    cfg: Config,
+    run_id: str,
+    h: Harvest,
+    ex: Extraction | None,
+    *,
+    first: bool,
+) -> tuple[SourceOutcome, int]:
+    """One source's fetch rows, articles, claims, alerts, outbox rows and baseline mark,
+    in ONE transaction: the fetch rows hold the validators and file digests that make
+    the next run skip what this one read, so they must never commit without the
+    articles they describe (a kill in between would lose those articles for good)."""
+    options = alert_options(cfg)
+    outcome = SourceOutcome(
+        name=h.source, ok=not h.failed, problems=[*h.problems, *(ex.problems if ex else ())]
+    )
+    new_alerts = 0
+    outcome.fetched = len(h.fetches)
+    outcome.not_modified = sum(1 for row in h.fetches if row.not_modified)
+    with transaction(con):
+        for row in h.fetches:
+            store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
+        batch = ex.batch if ex else ()
+        if batch:
+            src = cfg.source(h.source)
+            baseline = src.baseline if src.baseline is not None else options.baseline
+            result = record_and_detect(
+                con,
+                h.source,
+                batch,
+                extractor_version=EXTRACTOR_VERSION,
+                fetched_at=now_utc(),
+                baseline=baseline and first,
+                channels=[c.name for c in cfg.channels],
+                options=options,
+                now=now_utc(),
+                run_id=run_id,
+            )
+            outcome.articles = len(batch)
+            outcome.new_articles = len(result.changed_article_ids)
+            outcome.claims = len(result.new_claim_ids)
+            new_alerts = outcome.alerts = len(result.new_alert_ids)
+        if not h.failed:
+            store.mark_baseline_done(con, h.source)
+    return outcome, new_alerts
 
 
 def _crash_point(step: str) -> None:
@@ -325,8 +385,63 @@ def deliver_task(cfg: Config) -> DeliveryReport:
     return deliver(cfg)
 
 
+# Sources whose fetch ends past its budget plus this are given up as stuck
+# (the fetch deadline should have ended them; this is the last line of defence).
+_STUCK_GRACE = 5.0
+
+
+@dataclass
+class _Live:
+    """Where the current run stands, for an interrupt handler in the same process."""
+
+    run_id: str | None = None
+    flow_run_id: str | None = None
+    warehouse: str | None = None
+
+
+live = _Live()
+
+
+def new_run_id() -> str:
+    """A run's id: its row in `runs`, and its Prefect flow-run name."""
+    return uuid.uuid4().hex[:12]
+
+
+def run_markdown(summary: RunSummary) -> str:
+    """The run as a Prefect markdown artifact: one row per source, then deliveries."""
+    rows = [
+        f"# pactwatch run {summary.run_id}",
+        "",
+        "| source | result | fetched | not modified | new articles | claims | alerts | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for o in summary.sources:
+        errors = "; ".join(p.replace("|", "\\|") for p in o.problems) or ""
+        rows.append(
+            f"| {o.name} | {'ok' if o.ok else 'failed'} | {o.fetched} | {o.not_modified}"
+            f" | {o.new_articles} | {o.claims} | {o.alerts} | {errors} |"
+        )
+    rows += ["", *summary.lines()]
+    return "\n".join(rows) + "\n"
+
+
+def _publish(summary: RunSummary) -> None:
+    """The run's artifact in Prefect (key `pactwatch-run`, one version per run)."""
+    from prefect.artifacts import create_markdown_artifact
+
+    try:
+        create_markdown_artifact(
+            markdown=run_markdown(summary),
+            key="pactwatch-run",
+            description=summary.lines()[0],
+        )
+    except Exception as exc:  # the run's data is in the warehouse; the artifact is a view
+        progress.reporter().step(f"could not publish the run's artifact ({type(exc).__name__})")
+
+
 @flow(
     name="pactwatch-run",
+    flow_run_name=new_run_id,
     # `pactwatch run` sets [fetch] workers through configured_flow(); scheduled runs
     # (a fresh process) read it from the environment that `pactwatch serve` sets.
     task_runner=ThreadPoolTaskRunner(  # type: ignore[arg-type]
@@ -334,51 +449,36 @@ def deliver_task(cfg: Config) -> DeliveryReport:
     ),
     log_prints=False,
 )
-def pactwatch_run(
-    config_path: str | None = None, source_names: list[str] | None = None
-) -> RunSummary:
-    """One pipeline run: fetch, parse, extract, store, detect changes, deliver alerts."""
+def pactwatch_run(config_path: str | None = None, source_names: list[str] | None = None) -> Any:
+    """One pipeline run: fetch, parse, extract, store, detect changes, deliver alerts.
+
+    Returns the `RunSummary`; under `pactwatch serve` (PACTWATCH_SERVED set), a run
+    with a failed source or delivery ends in Prefect's Failed state instead, so the
+    flow run says what `pactwatch run`'s exit code would (and automations can fire).
+    """
+    reclaim_signals()  # `pactwatch run`: Ctrl-C and SIGTERM stop at once (flows.interrupt)
     cfg = load_config(config_path)
     build_channels(cfg.channels)  # fail on a missing secret before fetching anything
     load_extractor(cfg)  # and on a missing spaCy model
     sources = select_sources(cfg, source_names)
-    run_id = uuid.uuid4().hex[:12]
+    run_id = str(current_flow_run.name or new_run_id())
+    live.run_id, live.warehouse = run_id, str(cfg.warehouse_path)
+    live.flow_run_id = str(current_flow_run.id) if current_flow_run.id else None
     summary = RunSummary(run_id=run_id)
+    show = progress.reporter()
+    show.step(f"run {run_id}: reading the warehouse")
     prep = prepare_task(cfg, run_id, sources)
     try:
-        retries = cfg.fetch.retries
-        fetch = fetch_task.with_options(retries=retries, retry_delay_seconds=cfg.fetch.retry_delay)
-        futures: list[tuple[SourceConfig, PrefectFuture[Harvest]]] = [
-            (
-                s,
-                fetch.submit(
-                    cfg,
-                    s,
-                    prep.validators,
-                    prep.known,
-                    prep.digests.get(s.name, {}),
-                    retries,
-                    prep.seen,
-                ),
-            )
-            for s in sources
-        ]
-        harvests: list[Harvest] = []
-        for src, fut in futures:
-            try:
-                harvests.append(fut.result())
-            except PactwatchError as exc:
-                # Retries exhausted on a transient error: record it and go on with the others.
-                harvests.append(_failed_harvest(src, exc))
-
-        extractions = extract_task(cfg, harvests, prep.hashes)
-        stored = store_task(cfg, run_id, harvests, extractions, prep.first)
+        show.sources(len(sources))
+        show.step(f"fetching {len(sources)} source(s)")
+        stored = _fetch_and_store(cfg, run_id, sources, prep)
         _crash_point("store")
-        summary.sources = list(stored.outcomes)
-        summary.alerts_new = stored.alerts_new
+        summary.sources = [o for o, _ in stored]
+        summary.alerts_new = sum(n for _, n in stored)
+        show.step("delivering alerts")
         summary.deliveries = deliver_task(cfg)
         published = publish_task(cfg, run_id)
-        summary.report, summary.report_error = published.report, published.report_error
+        summary.report_path, summary.report_error = published.report, published.report_error
         with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
             store.finish_run(
                 con,
@@ -387,6 +487,12 @@ def pactwatch_run(
                 status="ok" if summary.ok else "failed",
                 summary=summary.as_dict(),
             )
+        _publish(summary)
+        if os.environ.get("PACTWATCH_SERVED"):
+            # Scheduled runs say what `pactwatch run` says, on serve's stderr.
+            print("\n".join(summary.report()), file=sys.stderr, flush=True)
+            if not summary.ok:
+                return Failed(message="; ".join(summary.lines()))
         return summary
     except Exception as exc:
         # Leave the truth in `runs`, then let the error surface as it would anyway.
@@ -402,6 +508,83 @@ def pactwatch_run(
                 summary={"error": f"{type(exc).__name__}: {exc}"},
             )
         raise
+
+
+def _fetch_and_store(
+    cfg: Config, run_id: str, sources: Sequence[SourceConfig], prep: RunPlan
+) -> list[tuple[SourceOutcome, int]]:
+    """Fetch every source in parallel; extract and store each one as soon as it is
+    fetched, in completion order, so a slow source never holds back the others'
+    articles and alerts. A source still running past its budget is recorded failed."""
+    retries = cfg.fetch.retries
+    fetch = fetch_task.with_options(retries=retries, retry_delay_seconds=cfg.fetch.retry_delay)
+    budget = cfg.fetch.source_budget
+    futures: dict[PrefectFuture[Harvest], SourceConfig] = {
+        fetch.submit(
+            cfg,
+            s,
+            prep.validators,
+            prep.known,
+            prep.digests.get(s.name, {}),
+            retries,
+            prep.seen,
+            budget_key=f"{run_id}:{s.name}",
+        ): s
+        for s in sources
+    }
+    by_source: dict[str, tuple[SourceOutcome, int]] = {}
+    # Queued sources start as workers free up; each has `budget` from its start.
+    waves = -(-len(sources) // max(1, cfg.fetch.workers))
+    limit = (budget + _STUCK_GRACE) * max(1, waves) + _retry_allowance(cfg)
+    # Completion order through our own queue: Prefect's `as_completed(timeout=)` arms a
+    # SIGALRM that would cancel whatever this thread runs when it fires (a store).
+    done: queue.Queue[PrefectFuture[Harvest]] = queue.Queue()
+    for fut in futures:
+        fut.add_done_callback(done.put)
+    end = time.monotonic() + limit
+    for _ in range(len(futures)):
+        try:
+            fut = done.get(timeout=max(0.0, end - time.monotonic()))
+        except queue.Empty:
+            break
+        src = futures[fut]
+        try:
+            harvest = fut.result()
+        except PactwatchError as exc:
+            # Retries exhausted on a transient error: record it and go on with the others.
+            harvest = _failed_harvest(src, exc)
+        by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
+    for src in sources:
+        if src.name not in by_source:
+            stuck = TransientFetchError(
+                f"{src.location}: still fetching after {limit:.0f}s; given up for this run"
+            )
+            by_source[src.name] = _extract_and_store(cfg, run_id, _failed_harvest(src, stuck), prep)
+    return [by_source[s.name] for s in sources]
+
+
+def _retry_allowance(cfg: Config) -> float:
+    f = cfg.fetch
+    return f.retries * (f.retry_delay + RETRY_AFTER_CAP)
+
+
+def _extract_and_store(
+    cfg: Config, run_id: str, harvest: Harvest, prep: RunPlan
+) -> tuple[SourceOutcome, int]:
+    extractions = extract_task(cfg, [harvest], prep.hashes) if harvest.documents else ()
+    stored = store_task(cfg, run_id, [harvest], extractions, prep.first)
+    outcome = stored.outcomes[0]
+    progress.reporter().source_done(outcome.name, _source_line(outcome, stored.alerts_new))
+    return outcome, stored.alerts_new
+
+
+def _source_line(outcome: SourceOutcome, alerts: int) -> str:
+    if not outcome.ok:
+        return f"failed ({outcome.problems[0] if outcome.problems else 'error'})"
+    return (
+        f"{outcome.new_articles} new or changed article(s), {outcome.claims} claim(s),"
+        f" {alerts} new alert(s)"
+    )
 
 
 def configured_flow(cfg: Config) -> Any:

@@ -70,7 +70,8 @@ def alert_options(cfg: Config) -> AlertOptions:
     )
 
 
-def make_fetcher(cfg: Config) -> Fetcher:
+def make_fetcher(cfg: Config, *, deadline: float | None = None) -> Fetcher:
+    """A fetcher with the `[fetch]` limits; every fetch ends by `deadline` (monotonic)."""
     f = cfg.fetch
     return Fetcher(
         timeout_connect=f.timeout_connect,
@@ -80,7 +81,9 @@ def make_fetcher(cfg: Config) -> Fetcher:
         user_agent=f.user_agent,
         per_host_concurrency=f.per_host_concurrency,
         per_host_delay=f.per_host_delay,
+        timeout_total=f.timeout_total,
         gate=shared_host_gate(concurrency=f.per_host_concurrency, delay=f.per_host_delay),
+        deadline=deadline,
     )
 
 

@@ -9,19 +9,25 @@ a child process, points itself at it, and stops it on exit. With
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from pactwatch.errors import PactwatchError
+
+from .prefect_api import orphan_proof
 
 
 def _free_port() -> int:
@@ -45,22 +51,17 @@ def local_prefect_server(*, home: Path, startup_timeout: float = 120.0) -> Itera
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("ab")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prefect",
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        orphan_proof(
+            ["-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+        ),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
-        start_new_session=True,  # Ctrl-C reaches us, not the server: we stop it in order
+        # Ctrl-C reaches us, not the server: we stop it in order (its whole session,
+        # uvicorn included), and the kernel stops it if we are killed.
+        start_new_session=True,
     )
+    _servers.append(proc)
     api = f"http://127.0.0.1:{port}/api"
     try:
         deadline = time.monotonic() + startup_timeout
@@ -82,22 +83,114 @@ def local_prefect_server(*, home: Path, startup_timeout: float = 120.0) -> Itera
             time.sleep(0.5)
         yield api
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_server(proc)
         log.close()
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+_servers: list[subprocess.Popen[bytes]] = []
+
+
+def stop_server(proc: subprocess.Popen[bytes], *, timeout: float = 5.0) -> None:
+    """SIGTERM to the server's whole session, SIGKILL after `timeout`. Safe to repeat."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # whatever of the session is left
+    proc.wait()
+
+
+def _mute_prefect() -> None:
+    """Once stopping, Prefect's runner logs the runs it cancels (with tracebacks)
+    and the API calls that fail as its server goes: noise after a requested stop."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "prefect"]
+    for name in ["prefect", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _children(pid: int) -> list[int]:
+    """Child process ids of `pid`, from /proc (Linux; elsewhere none)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def stop_descendants(*, timeout: float) -> None:
+    """SIGTERM every descendant of this process, SIGKILL what is left after `timeout`."""
+    found: list[int] = []
+    todo = _children(os.getpid())
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(_children(pid))
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        end = time.monotonic() + timeout
+        while sig == signal.SIGTERM and time.monotonic() < end:
+            if not any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in found):
+                return
+            time.sleep(0.1)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+# After the first signal, Prefect's runner gets this long to wind down.
+STOP_SECONDS = 7.0
+
+
+class _Stopper:
+    """SIGINT/SIGTERM for serve. The first asks Prefect's runner to stop gracefully
+    (it cancels scheduled runs in flight and returns) and starts a watchdog; the
+    second, or the watchdog after STOP_SECONDS, stops everything and exits now."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        self.stopping = False
+        self.graceful: Callable[[], None] | None = None  # the runner's own stop
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.stopping:
+            self.now()
+        self.stopping = True
+        _mute_prefect()
+        timer = threading.Timer(STOP_SECONDS, self.now)
+        timer.daemon = True
+        timer.start()
+        if self.graceful is not None:
+            try:
+                self.graceful()  # schedules the runner's stop on its loop; returns at once
+                return
+            except SystemExit:  # the runner had not started yet
+                pass
+        raise KeyboardInterrupt
+
+    def now(self) -> None:
+        # Scheduled runs still going are stopped like a power cut (every write of a
+        # run is a transaction; the next run marks them interrupted and redoes them).
+        stop_descendants(timeout=2.0)
+        for proc in list(_servers):
+            stop_server(proc, timeout=1.0)
+        self.say("stopped")
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os._exit(0)
 
 
 def serve(
     *,
+    say: Callable[[str], None],
     config_path: str | None,
     cron: str | None,
     interval: float | None,
@@ -108,32 +201,49 @@ def serve(
     # Scheduled runs execute in a fresh process that imports flows.pipeline; the
     # thread-pool size is fixed at import, so pass it the way config overrides travel.
     os.environ["PACTWATCH_FETCH__WORKERS"] = str(workers)
+    # Scheduled runs end Failed in Prefect when a source or delivery failed.
+    os.environ["PACTWATCH_SERVED"] = "1"
+
+    stopper = _Stopper(say)
 
     def _serve() -> None:
         from prefect.deployments.runner import EntrypointType  # type: ignore[attr-defined]
+        from prefect.runner import Runner
 
         from .pipeline import pactwatch_run
 
-        # By module path, so the worker subprocess imports `pactwatch.flows.pipeline` as a package.
-        kind = EntrypointType.MODULE_PATH
-        params = {"config_path": config_path, "source_names": None}
-        if cron:
-            pactwatch_run.serve(
-                name="pactwatch", cron=cron, parameters=params, entrypoint_type=kind
-            )
-        else:
-            pactwatch_run.serve(
-                name="pactwatch", interval=interval, parameters=params, entrypoint_type=kind
-            )
+        # One run at a time: runs share a single-writer warehouse.
+        runner = Runner(name="pactwatch", limit=1)
+        runner.add_flow(
+            pactwatch_run,
+            name="pactwatch",
+            interval=None if cron else interval,
+            cron=cron,
+            parameters={"config_path": config_path, "source_names": None},
+            # By module path, so the run's process imports `pactwatch.flows.pipeline`
+            # as a package.
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+        # The runner installs `handle_sigterm` as its SIGTERM handler when it starts;
+        # ours takes both signals, uses the runner's graceful stop and bounds it.
+        stopper.graceful = runner.handle_sigterm
+        runner.handle_sigterm = lambda *_a, **_k: stopper.handle(  # type: ignore[method-assign]
+            signal.SIGTERM, None
+        )
+        asyncio.run(runner.start())
 
-    # SIGTERM (systemd, docker stop) stops as cleanly as Ctrl-C.
-    signal.signal(signal.SIGTERM, _interrupt)
-    if os.environ.get("PREFECT_API_URL"):
-        _serve()
-        return
-    with local_prefect_server(home=home) as api:
-        os.environ["PREFECT_API_URL"] = api
-        from prefect.settings import PREFECT_API_URL, temporary_settings
-
-        with temporary_settings({PREFECT_API_URL: api}):
+    # SIGTERM (systemd, docker stop) stops as cleanly as Ctrl-C, both within seconds.
+    signal.signal(signal.SIGINT, stopper.handle)
+    signal.signal(signal.SIGTERM, stopper.handle)
+    try:
+        if os.environ.get("PREFECT_API_URL"):
             _serve()
+            return
+        with local_prefect_server(home=home) as api:
+            os.environ["PREFECT_API_URL"] = api
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            with temporary_settings({PREFECT_API_URL: api}):
+                _serve()
+    finally:
+        stop_descendants(timeout=2.0)  # scheduled runs Prefect's runner left behind

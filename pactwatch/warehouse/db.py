@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +28,30 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
-def locked_message(path: str | Path) -> str:
-    return f"warehouse {path} is locked by another process (a run in progress?)"
+def locked_message(path: str | Path, error: str = "") -> str:
+    """Who holds the lock, from DuckDB's error ("... held in /usr/bin/python (PID 42)")."""
+    match = re.search(r"\(PID (\d+)\)", error)
+    if match is None:
+        return f"warehouse {path} is locked by another process"
+    pid = int(match[1])
+    command = _command_line(pid)
+    if "pactwatch" in command and any(w in command.split() for w in ("run", "serve")):
+        return f"warehouse {path} is locked by a pactwatch run in progress (PID {pid})"
+    who = f"PID {pid} ({command})" if command else f"PID {pid}"
+    return (
+        f"warehouse {path} is locked by another process, {who}: a program that keeps it"
+        " open, even read-only (a notebook), keeps writers out until it closes it"
+    )
+
+
+def _command_line(pid: int, *, limit: int = 80) -> str:
+    """The command line of `pid` (Linux /proc), shortened; empty when unknown."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    text = " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
@@ -41,7 +64,7 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
             if not _is_lock_error(exc):
                 raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
             if time.monotonic() >= deadline:
-                raise WarehouseUnavailable(locked_message(path)) from None
+                raise WarehouseUnavailable(locked_message(path, str(exc))) from None
             time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)) + random.random() * 0.02)
             delay = min(delay * 2, 0.5)
             continue
@@ -55,6 +78,13 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
             raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
         con.execute("SET TimeZone = 'UTC'")
         return con
+
+
+def require_warehouse(path: str | Path) -> None:
+    """`WarehouseUnavailable` (exit 3) when nothing has been stored at `path` yet: for
+    commands that only make sense on an existing warehouse (deliver, export, ...)."""
+    if not Path(path).exists():
+        raise WarehouseUnavailable(f"warehouse {path} does not exist (nothing has been stored yet)")
 
 
 @contextlib.contextmanager

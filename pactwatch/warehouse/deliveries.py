@@ -14,7 +14,9 @@ __all__ = [
     "DueDelivery",
     "delivery_states",
     "fail_delivery",
+    "failed_count",
     "lease_due",
+    "lease_owners",
     "mark_delivered",
     "pending_count",
     "reschedule_delivery",
@@ -67,23 +69,47 @@ def lease_due(
     lease_until: datetime,
     due_only: bool,
     created_before: datetime | None = None,
+    owner: str | None = None,
+    dead_owners: Sequence[str] = (),
 ) -> list[DueDelivery]:
     """Lease the pending deliveries of `channels` that nobody holds (due ones only, with
     `due_only`; queued before `created_before`, when given: a daily digest takes only
     days that are over) until `lease_until`; oldest alert first. A concurrent call
-    skips them."""
+    skips them. A lease held by one of `dead_owners` (a process that died mid-send) is
+    taken over."""
     rows = con.execute(
-        "UPDATE deliveries SET lease_until = ?"
+        "UPDATE deliveries SET lease_until = ?, lease_owner = ?"
         " WHERE status = 'pending'"
         " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
-        " AND (lease_until IS NULL OR lease_until <= ?)"
+        " AND (lease_until IS NULL OR lease_until <= ?"
+        "  OR lease_owner IN (SELECT unnest(?::VARCHAR[])))"
         " AND (?::TIMESTAMPTZ IS NULL OR created_at < ?::TIMESTAMPTZ)"
         " AND channel IN (SELECT unnest(?::VARCHAR[]))"
         " RETURNING alert_id, channel, attempts, created_at",
-        [lease_until, due_only, now, now, created_before, created_before, sorted(channels)],
+        [
+            lease_until,
+            owner,
+            due_only,
+            now,
+            now,
+            list(dead_owners),
+            created_before,
+            created_before,
+            sorted(channels),
+        ],
     ).fetchall()
     due = [DueDelivery(str(a), str(c), int(n), at) for a, c, n, at in rows]
     return sorted(due, key=lambda d: (d.created_at, d.alert_id, d.channel))
+
+
+def lease_owners(con: duckdb.DuckDBPyConnection, *, now: datetime) -> list[str]:
+    """Owners of the leases still running at `now` (to check which are dead)."""
+    rows = con.execute(
+        "SELECT DISTINCT lease_owner FROM deliveries WHERE status = 'pending'"
+        " AND lease_until > ? AND lease_owner IS NOT NULL",
+        [now],
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows)
 
 
 def mark_delivered(
@@ -91,7 +117,8 @@ def mark_delivered(
 ) -> None:
     con.execute(
         "UPDATE deliveries SET status = 'delivered', attempts = ?, delivered_at = ?,"
-        " last_error = NULL, next_attempt_at = NULL, lease_until = NULL " + _PENDING_ROW,
+        " last_error = NULL, next_attempt_at = NULL, lease_until = NULL, lease_owner = NULL "
+        + _PENDING_ROW,
         [attempts, at, alert_id, channel],
     )
 
@@ -107,7 +134,8 @@ def fail_delivery(
     """Give up on a delivery for good; `attempts` None leaves the count as it is."""
     con.execute(
         "UPDATE deliveries SET status = 'failed', attempts = coalesce(?, attempts),"
-        " last_error = ?, next_attempt_at = NULL, lease_until = NULL " + _PENDING_ROW,
+        " last_error = ?, next_attempt_at = NULL, lease_until = NULL, lease_owner = NULL "
+        + _PENDING_ROW,
         [attempts, error, alert_id, channel],
     )
 
@@ -123,7 +151,7 @@ def reschedule_delivery(
 ) -> None:
     con.execute(
         "UPDATE deliveries SET attempts = ?, last_error = ?, next_attempt_at = ?,"
-        " lease_until = NULL " + _PENDING_ROW,
+        " lease_until = NULL, lease_owner = NULL " + _PENDING_ROW,
         [attempts, error, next_attempt_at, alert_id, channel],
     )
 
@@ -131,6 +159,12 @@ def reschedule_delivery(
 def pending_count(con: duckdb.DuckDBPyConnection) -> int:
     """Every pending delivery, due or not."""
     row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def failed_count(con: duckdb.DuckDBPyConnection) -> int:
+    """Every delivery that gave up (until `revive_failed`)."""
+    row = con.execute("SELECT count(*) FROM deliveries WHERE status = 'failed'").fetchone()
     return int(row[0]) if row else 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from pactwatch.clock import now_utc
+from pactwatch.warehouse.owners import process_token, token_is_dead
 
 __all__ = ["STALE_RUN", "finish_run", "start_run"]
 
@@ -22,23 +23,35 @@ def start_run(
     *,
     started_at: datetime | None = None,
 ) -> str:
-    """Record the start of a run; returns its id (a new one unless given).
+    """Record the start of a run, owned by this process; returns its id (a new one unless given).
 
-    Runs still `running` that started more than STALE_RUN ago died without
-    closing (a killed process): they are marked `interrupted`, so `runs` tells
-    the truth. No real run lasts that long with one writer and short writes.
+    Runs still `running` whose process is gone (killed on this host) are marked
+    `interrupted` now; those that started more than STALE_RUN ago are too (a
+    process on another host, or from before owners were recorded), so `runs`
+    tells the truth. No real run lasts that long with one writer and short writes.
     """
     rid = run_id or uuid.uuid4().hex[:12]
     started = started_at or now_utc()
+    open_runs = con.execute(
+        "SELECT id, owner FROM runs WHERE status = 'running' AND finished_at IS NULL"
+        " AND owner IS NOT NULL"
+    ).fetchall()
+    dead = [str(r[0]) for r in open_runs if token_is_dead(str(r[1]))]
+    if dead:
+        con.execute(
+            "UPDATE runs SET status = 'interrupted' WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [dead],
+        )
     con.execute(
         "UPDATE runs SET status = 'interrupted'"
         " WHERE status = 'running' AND finished_at IS NULL AND started_at < ?",
         [started - STALE_RUN],
     )
     con.execute(
-        "INSERT INTO runs (id, started_at, status) VALUES (?, ?, 'running')"
-        " ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, status = 'running'",
-        [rid, started],
+        "INSERT INTO runs (id, started_at, status, owner) VALUES (?, ?, 'running', ?)"
+        " ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, status = 'running',"
+        " owner = excluded.owner",
+        [rid, started, process_token()],
     )
     return rid
 

@@ -259,8 +259,7 @@ def conflicts(
     params: list[Any] = []
     where = "WHERE true" + _coalition_clause("coalition", coalitions, params)
     rows = con.execute(
-        "SELECT coalition, period, summary FROM disagreements "
-        f"{where} ORDER BY coalition, period",
+        f"SELECT coalition, period, summary FROM disagreements {where} ORDER BY coalition, period",
         params,
     ).fetchall()
     return [ConflictRow(*r) for r in rows]

@@ -81,6 +81,8 @@ def _ordinal(n: int) -> str:
 def headline(payload: dict[str, Any]) -> str:
     """One line: what changed."""
     kind = payload.get("kind")
+    if kind == "test":
+        return "Test notification from pactwatch: this channel works"
     coalition = display_name(payload.get("coalition"))
     actor = actor_name(payload.get("actor"))
     current = payload.get("current") or {}
