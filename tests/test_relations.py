@@ -224,8 +224,8 @@ ROWS: list[Row] = [
     ),
     (
         "partnership_ended_by_noun",
-        "The Paraguayan foreign ministry announced the severance of diplomatic relations with "
-        "Taiwan.",
+        "Paraguay's cabinet ordered the severance of its diplomatic relations with Taiwan "
+        "on Monday.",
         {_pair("partnership_ended", "PY", "TW")},
     ),
     (
@@ -354,9 +354,10 @@ ROWS: list[Row] = [
         {("joined", "cptpp", "CL", 13, "hedged")},
     ),
     (
-        # a body of N members in apposition to a coalition ("former" names the origin)
+        # a body of N members in apposition to a coalition
         "member_count",
-        "Officials said the CSTO, a military alliance of six former Soviet states, had met.",
+        "Officials said the CSTO, a defence bloc of six states from the former Soviet Union, "
+        "had met.",
         {("member_count", "csto", 6, 6, 6, "asserted")},
     ),
     (
@@ -410,8 +411,8 @@ ROWS: list[Row] = [
     (
         # "the two nations" are the last two countries the sentence named
         "join_by_verb",
-        "The EU approved the launch of accession negotiations with Serbia and Albania, another "
-        "step in the two nations' long journey to join the bloc.",
+        "EU ministers approved the start of membership talks with Serbia and Albania, another "
+        "milestone in the two countries' lengthy journey to join the bloc.",
         {("joined", "eu", "RS", None, "hedged"), ("joined", "eu", "AL", None, "hedged")},
     ),
     (
@@ -425,6 +426,12 @@ ROWS: list[Row] = [
         "join_by_agreement",
         "The SCO met in Astana. Laos is expected to sign a memorandum on accession next week.",
         {("joined", "sco", "LA", None, "hedged")},
+    ),
+    (
+        # "former" before a name gives the members' origin, not a past figure
+        "member_count",
+        "Officials said the CSTO, a bloc of five former Soviet states, had met.",
+        {("member_count", "csto", 5, 5, 5, "asserted")},
     ),
 ]
 

@@ -522,7 +522,7 @@ def _after(n: Token) -> bool:
 
 
 def leave_by_becoming(s: Sentence) -> Iterator[RawClaim]:
-    """ "Burundi is becoming the first country to withdraw from the ICC": the subject
+    """ "Chad is becoming the first state to withdraw from the ICC": the subject
     becomes a country that leaves (an ordinal of departures is no member count)."""
     for v in s.tokens():
         if v.lemma_.lower() not in s.vocab["become_verbs"]:
