@@ -12,7 +12,15 @@ from pactwatch.parsers.tree import Sentence
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["_claim", "_pairs", "_partner_claims", "_pos", "_topic", "object_coalitions"]
+__all__ = [
+    "_claim",
+    "_pairs",
+    "_partner_claims",
+    "_pos",
+    "_topic",
+    "object_coalitions",
+    "purpose_coalitions",
+]
 
 
 def _pos(s: Sentence, tok: Token) -> int:
@@ -86,3 +94,13 @@ def object_coalitions(
 ) -> list[str]:
     """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each."""
     return list(dict.fromkeys(a for t in s.objects(verb, preps) for a in s.coalitions_of(t)))
+
+
+def purpose_coalitions(s: Sentence, clause: Token) -> list[str]:
+    """The coalitions a clause on an agreement says it is for: "an agreement to
+    participate in the ILRS", "a memorandum to join the SCO"."""
+    if clause.dep_ not in ("acl", "relcl"):
+        return []
+    if clause.lemma_.lower() not in s.vocab["participate_verbs"] | s.vocab["join_verbs"]:
+        return []
+    return object_coalitions(s, clause, ("in", "to", "into"))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.relations._common import _claim, object_coalitions
+from pactwatch.parsers.relations._common import _claim, object_coalitions, purpose_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -329,9 +329,19 @@ def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
 # ---- departures --------------------------------------------------------------
 
 
-_DONE_VERBS = frozenset(
-    ["complete", "finalise", "finalize", "formalise", "formalize", "mark", "celebrate"]
-)
+# Verbs that say a join or exit named as a noun happened ("completed its accession").
+_FINISHING = frozenset(["complete", "finalise", "finalize", "formalise", "formalize"])
+_JOIN_DONE = _FINISHING | {"mark", "celebrate"}  # "Croatia's accession marked ..."
+_LEAVE_DONE = _FINISHING | {"take"}  # "the exit took effect"
+
+
+def _noun_event_mood(s: Sentence, n: Token, done: bool) -> Modality:
+    """The modality of a join or exit named as a noun: its governing verb's, but at
+    most hedged unless a completing verb (`done`) or a preposition of sequence
+    ("following Peru's inclusion") says it happened."""
+    gov = n.head
+    mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
+    return "hedged" if mood == "asserted" and not (done or _after(n)) else mood
 
 
 _TIME_WORDS = frozenset(
@@ -388,19 +398,16 @@ def join_by_noun(s: Sentence) -> Iterator[RawClaim]:
         ] + [a for c in n.children if c.dep_ in ("compound", "poss") for a in s.coalitions_of(c)]
         if not coalitions and any(not _is_time(o) for o in s.prep_objects(n, ("in", "to", "into"))):
             continue  # "inclusion in the squad": something else was joined
-        if not coalitions and s.main and (membership or _implied_coalition(s, n)):
-            coalitions = [s.main]
+        if not coalitions:
+            coalitions = [s.main] if membership and s.main else _implied_coalition(s, n)
         gov = n.head
-        after = _after(n)
-        done = gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in _DONE_VERBS
-        if membership and n.dep_ not in ("nsubj", "nsubjpass") and not (after or done):
+        done = gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in _JOIN_DONE
+        if membership and n.dep_ not in ("nsubj", "nsubjpass") and not (done or _after(n)):
             # membership is a state: "end the United States' NATO membership" or
             # "assess its membership" say nothing of a join; only a membership that
             # takes effect, begins or is completed does
             continue
-        mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
-        if mood == "asserted" and not (after or done):
-            mood = "hedged"
+        mood = _noun_event_mood(s, n, done)
         for c in dict.fromkeys(coalitions):
             for who in joiners:
                 yield _claim(s, n, "joined", mood, coalition=c, actor=who)
@@ -431,13 +438,8 @@ def join_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                         for a in s.coalitions_of(t)
                     ]
                     coalitions = named or ([s.main] if s.main else [])
-                elif c.dep_ not in ("acl", "relcl") or (
-                    c.lemma_.lower() not in s.vocab["participate_verbs"]
-                    and c.lemma_.lower() not in s.vocab["join_verbs"]
-                ):
-                    continue
                 else:
-                    coalitions = object_coalitions(s, c, ("in", "to", "into"))
+                    coalitions = purpose_coalitions(s, c)
                 joiners = [a for a in s.subject_actors(v) if a not in coalitions]
                 mood = s.modality(v)
                 for coalition in coalitions:
@@ -485,8 +487,7 @@ def leave_by_noun(s: Sentence) -> Iterator[RawClaim]:
             continue
         coalitions = [a for t in s.prep_objects(n, ("from", "of")) for a in s.coalitions_of(t)]
         gov = n.head
-        after = _after(n)
-        if not coalitions and after:
+        if not coalitions and _after(n):
             coalitions = _implied_coalition(s, n)  # "following Lithuania's departure"
         if not coalitions:
             continue
@@ -495,17 +496,7 @@ def leave_by_noun(s: Sentence) -> Iterator[RawClaim]:
             leavers = s.subject_actors(gov)
         if not leavers:
             continue
-        done = gov.lemma_.lower() in (
-            "complete",
-            "finalise",
-            "finalize",
-            "formalise",
-            "formalize",
-            "take",
-        )
-        mood: Modality = s.modality(gov) if gov.pos_ in ("VERB", "AUX") else "asserted"
-        if mood == "asserted" and not (done or after):
-            mood = "hedged"
+        mood = _noun_event_mood(s, n, gov.lemma_.lower() in _LEAVE_DONE)
         for c in coalitions:
             for who in leavers:
                 if who != c:

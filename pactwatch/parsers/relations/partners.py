@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from pactwatch.parsers.relations._common import _partner_claims, _topic, object_coalitions
+from pactwatch.parsers.relations._common import _partner_claims, _topic, purpose_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -42,12 +42,7 @@ def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
 
 def _joins_through(s: Sentence, agreement: Token) -> bool:
     """The agreement's purpose is taking part in a coalition."""
-    return any(
-        c.dep_ in ("acl", "relcl")
-        and c.lemma_.lower() in s.vocab["participate_verbs"] | s.vocab["join_verbs"]
-        and object_coalitions(s, c, ("in", "to", "into"))
-        for c in agreement.children
-    )
+    return any(purpose_coalitions(s, c) for c in agreement.children)
 
 
 _QUANTIFIERS = frozenset(["number", "series", "raft", "host", "string", "couple", "pair", "set"])
