@@ -81,16 +81,21 @@ def test_growth_by_ordinal_joins(desk_for: Any, room: Newsroom) -> None:
 # --- 2. a count drop ------------------------------------------------------------------
 
 
+def _seventeen() -> Any:
+    """The May story both count-drop scenarios start from: 17 members."""
+    return story(
+        "ilrs-seventeen",
+        "Lunar station project counts its partners",
+        "2026-05-04T07:00:00Z",
+        "BEIJING — The International Lunar Research Station has 17 members, "
+        "the project office said in a statement.",
+    )
+
+
 def test_a_count_drop_alerts_with_both_figures(desk_for: Any, room: Newsroom) -> None:
     room.publish(
         "meridian",
-        story(
-            "ilrs-seventeen",
-            "Lunar station project counts its partners",
-            "2026-05-04T07:00:00Z",
-            "BEIJING — The International Lunar Research Station has 17 members, "
-            "the project office said in a statement.",
-        ),
+        _seventeen(),
     )
     desk = desk_for(["meridian"])
     desk.run()
@@ -140,13 +145,7 @@ def test_a_count_drop_alerts_with_both_figures(desk_for: Any, room: Newsroom) ->
 def test_an_old_article_read_late_is_history_not_news(desk_for: Any, room: Newsroom) -> None:
     room.publish(
         "meridian",
-        story(
-            "ilrs-seventeen",
-            "Lunar station project counts its partners",
-            "2026-05-04T07:00:00Z",
-            "BEIJING — The International Lunar Research Station has 17 members, "
-            "the project office said in a statement.",
-        ),
+        _seventeen(),
     )
     desk = desk_for(["meridian"])
     desk.run()
