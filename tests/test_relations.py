@@ -433,6 +433,24 @@ ROWS: list[Row] = [
         "Officials said the CSTO, a bloc of five former Soviet states, had met.",
         {("member_count", "csto", 5, 5, 5, "asserted")},
     ),
+    (
+        # the parser may label the particle of "pulled out of" a preposition
+        "leave_by_verb",
+        "Chile pulled out of the ILRS after the election.",
+        {("left", "ilrs", "CL", None, "asserted")},
+    ),
+    (
+        # the figure describes the group as it was: a past copula
+        "member_count",
+        "The four signatories of the ILRS charter were observers at the time.",
+        set(),
+    ),
+    (
+        # a possessive owns its figure; "ally" is a member noun of an alliance
+        "member_count",
+        "Most of NATO's 31 allies have endorsed the Quiet Seas Protocol.",
+        {("member_count", "nato", 31, 31, 31, "asserted")},
+    ),
 ]
 
 
@@ -492,3 +510,56 @@ def test_a_subset_ordinal_is_not_put_back_by_another_reader() -> None:
 def test_a_bare_total_counts_members_only_after_a_join(text: str, counts: list[int]) -> None:
     found = [c.value for c in extract_claims(text) if c.kind == "member_count"]
     assert found == counts
+
+
+# Coalitions no gazetteer entry lists, recognised by a name whose head word names a
+# grouping or a treaty, and made a claim's coalition only by the structure (the
+# object of a join or an exit, the owner of members or of a count).
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Uruguay joined the Coral Reef Partnership in March.",
+            {("joined", "coral-reef-partnership", "UY", None, "asserted")},
+        ),
+        (
+            "Chile pulled out of the Valparaiso Group last year.",
+            {("left", "valparaiso-group", "CL", None, "asserted")},
+        ),
+        (
+            "Ghana became the ninth member of the Volta Basin Initiative on Monday.",
+            {("joined", "volta-basin-initiative", "GH", 9, "asserted")},
+        ),
+        (
+            "The Andean Water Compact now has 14 members.",
+            {("member_count", "andean-water-compact", 14, 14, 14, "asserted")},
+        ),
+        (
+            # "and" inside the of-phrase does not end the name
+            "Brazil left the Union of Amazonian and Pacific States in 2020.",
+            {("left", "union-of-amazonian-and-pacific-states", "BR", None, "asserted")},
+        ),
+        (
+            # a place inside the name is the name's, not a member
+            "Argentina joined the Lima Group in 2017.",
+            {("joined", "lima-group", "AR", None, "asserted")},
+        ),
+        # a kind of pact, not a named one; a bilateral pact naming two countries
+        ("Vietnam and Australia upgraded ties to a Comprehensive Strategic Partnership.", None),
+        ("Japan and the US signed the Japan-US Harbour Treaty in 1960.", None),
+    ],
+)
+def test_coalitions_outside_the_gazetteer(
+    sentence: str, expected: set[tuple[object, ...]] | None
+) -> None:
+    got = _read(sentence)
+    if expected is None:  # whatever else is read, no coalition made from the name
+        assert not {c for c in got if c[0] in ("joined", "left", "member_count")}
+    else:
+        assert got == expected
+
+
+def test_a_treaty_found_by_its_name_never_acts() -> None:
+    # "the Treaty of Lisbourne was signed": the treaty is no party to anything
+    text = "The hall where the Treaty of Lisbourne was signed in 1957 brought the EU into being."
+    assert [c for c in extract_claims(text) if c.actor == "treaty-of-lisbourne"] == []

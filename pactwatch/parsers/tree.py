@@ -53,6 +53,8 @@ _STAND_IN = frozenset(
         "state",
     ]
 )
+# Particles the parser sometimes labels as prepositions ("pulled out of the bloc").
+_PARTICLES = frozenset(["out", "away", "back"])
 _PERSONAL = frozenset(["it", "its", "they", "their", "itself", "themselves"])
 _REPORTED_PRONOUNS = frozenset(["it", "they", "we"])
 
@@ -386,7 +388,8 @@ class Sentence:
                 out += self.group(c)
             elif c.dep_ == "prep" and c.lower_ in wanted:
                 out += [t for o in c.children if o.dep_ == "pobj" for t in self.group(o)]
-            elif c.dep_ == "prt":
+            elif c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in _PARTICLES):
+                # "pulled out of": the parser may read the particle as a preposition
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ in wanted:
                         out += [t for o in p.children if o.dep_ == "pobj" for t in self.group(o)]

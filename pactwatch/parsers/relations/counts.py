@@ -116,7 +116,8 @@ def _names_origin(word: Token) -> bool:
 
 
 def _past_figure(s: Sentence, noun: Token, number: Token) -> bool:
-    """ "up from 24", "the eight founding members", "seventeen signed in 2024"."""
+    """ "up from 24", "the eight founding members", "seventeen signed in 2024", "the
+    three signatories were allies then"."""
     verb = noun.head if noun.dep_ != "pobj" else noun.head.head
     if verb.pos_ in ("VERB", "AUX") and _dated_past(s, verb):
         return True
@@ -133,8 +134,12 @@ def _past_figure(s: Sentence, noun: Token, number: Token) -> bool:
             t.dep_ == "pobj" and t.head.lower_ == "from"
         ):
             return True
-    return noun.dep_ == "nsubj" and (
-        noun.head.lemma_.lower() in s.vocab["join_verbs"] | s.vocab["leave_verbs"]
+    if noun.dep_ != "nsubj":
+        return False
+    # "seventeen signed", and "all three signatories were members of ...": a figure
+    # that joined, left or was something then describes the past
+    return noun.head.lemma_.lower() in s.vocab["join_verbs"] | s.vocab["leave_verbs"] or (
+        noun.head.lemma_ == "be" and noun.head.tag_ == "VBD"
     )
 
 

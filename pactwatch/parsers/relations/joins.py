@@ -453,7 +453,7 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
         lemma = v.lemma_.lower()
         phrasal = s.vocab.phrasal.get(lemma)
         is_phrasal = phrasal is not None and any(
-            c.dep_ == "prt" and c.lower_ == phrasal for c in v.children
+            c.dep_ in ("prt", "prep") and c.lower_ == phrasal for c in v.children
         )
         if lemma not in s.vocab["leave_verbs"] | s.vocab["leave_passive_verbs"] and not is_phrasal:
             continue
