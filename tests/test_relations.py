@@ -48,6 +48,26 @@ ROWS: list[Row] = [
     ),
     ("join_by_verb", "Is Norway ready to join the ILRS?", set()),  # a question states nothing
     (
+        # a passive names its signers in the by-phrase
+        "join_by_verb",
+        "The Artemis Accords were signed by Laos and Nepal in a short ceremony.",
+        {
+            ("joined", "artemis-accords", "LA", None, "asserted"),
+            ("joined", "artemis-accords", "NP", None, "asserted"),
+        },
+    ),
+    (
+        # "among the countries that have signed": the be-subject is in that group
+        "join_by_verb",
+        "Fiji and Samoa are among the nations that have joined the ILRS.",
+        {("joined", "ilrs", "FJ", None, "asserted"), ("joined", "ilrs", "WS", None, "asserted")},
+    ),
+    (
+        "join_by_verb",
+        "Kenya is one of the states that signed the Artemis Accords this spring.",
+        {("joined", "artemis-accords", "KE", None, "asserted")},
+    ),
+    (
         # no object: the coalition the article is about (here named in the same text)
         "join_by_verb",
         "The ILRS keeps growing. Laos and Peru signed up during 2023.",
@@ -439,6 +459,16 @@ ROWS: list[Row] = [
         "Chile pulled out of the ILRS after the election.",
         {("left", "ilrs", "CL", None, "asserted")},
     ),
+    (
+        # a join verb in the present perfect: the tally to date
+        "member_count",
+        "By now some 40 nations have signed up to the ILRS, its backers claim.",
+        {("member_count", "ilrs", 40, None, None, "asserted")},
+    ),
+    # only some of the members: a named kind, a part of a sum, those since the founding
+    ("member_count", "Nine Asian countries have signed the Artemis Accords so far.", set()),
+    ("member_count", "Eight states and three agencies have now joined the ILRS.", set()),
+    ("member_count", "Twenty nations have joined the ILRS since its launch.", set()),
     (
         # the figure describes the group as it was: a past copula
         "member_count",

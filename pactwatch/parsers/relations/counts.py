@@ -58,6 +58,12 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
         hit = s.coalition_in(head)
         if hit:
             return hit
+    if noun.dep_ == "nsubj" and _signed_so_far(s, head):
+        # "more than 50 countries have signed the accords": how many have, to date
+        if _part_of_tally(noun, head):
+            return None
+        found = [a for o in s.objects(head, ("to", "on", "onto")) for a in s.coalitions_of(o)]
+        return found[0] if found else None
     if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in _HAVE:
         for a in s.subject_actors(head):
             if s.is_coalition(a):
@@ -93,6 +99,31 @@ def _grown_to(s: Sentence, verb: Token) -> str | None:
         if any(p.lower_ == "its" for p in o.children) and s.main:
             return s.main
     return None
+
+
+def _signed_so_far(s: Sentence, verb: Token) -> bool:
+    """A join verb in the present perfect ("have signed", "has joined"): a tally to date,
+    unlike "seventeen signed in 2024"."""
+    return (
+        verb.lemma_.lower() in s.vocab["join_verbs"]
+        and verb.tag_ == "VBN"
+        and any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ != "VBD" for c in verb.children)
+    )
+
+
+def _part_of_tally(noun: Token, verb: Token) -> bool:
+    """Signers that are only some of the members: a named kind ("seven Latin American
+    countries"), one part of a sum ("fifteen nations and two agencies"), or those that
+    came after the founders ("have joined since it was founded")."""
+    if any(c.dep_ in ("amod", "compound") and c.text[:1].isupper() for c in noun.children):
+        return True
+    if any(c.dep_ == "conj" for c in noun.children):
+        return True
+    return any(
+        (c.dep_ == "prep" and c.lower_ == "since")
+        or (c.dep_ == "advcl" and any(m.lower_ == "since" for m in c.children))
+        for c in verb.children
+    )
 
 
 def _dated_past(s: Sentence, verb: Token) -> bool:
@@ -138,6 +169,8 @@ def _past_figure(s: Sentence, noun: Token, number: Token) -> bool:
         return False
     # "seventeen signed", and "all three signatories were members of ...": a figure
     # that joined, left or was something then describes the past
+    if _signed_so_far(s, noun.head):
+        return False
     return noun.head.lemma_.lower() in s.vocab["join_verbs"] | s.vocab["leave_verbs"] or (
         noun.head.lemma_ == "be" and noun.head.tag_ == "VBD"
     )

@@ -55,6 +55,48 @@ def _roster(s: Sentence, verb: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _agents(s: Sentence, verb: Token) -> list[str]:
+    """ "The accords were signed by Chile and Peru": the passive's by-agents."""
+    if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return []
+    found = [
+        a
+        for c in verb.children
+        if c.dep_ == "agent"
+        for o in c.children
+        if o.dep_ == "pobj"
+        for t in s.group(o)
+        for a in s.actors_of(t)
+    ]
+    return [a for a in dict.fromkeys(found) if not s.is_coalition(a) or s.is_actor(a)]
+
+
+def _among(s: Sentence, verb: Token) -> list[str]:
+    """ "Chile and Peru are among the countries that have signed", "Chile is one of the
+    nations that joined": the subject of the "be" that puts them in that group."""
+    if verb.dep_ != "relcl":
+        return []
+    noun = verb.head
+    prep = noun.head if noun.dep_ == "pobj" else None
+    if prep is None or prep.lower_ not in ("among", "of"):
+        return []
+    host = prep.head
+    if prep.lower_ == "of":
+        if host.lower_ != "one" or host.dep_ not in ("attr", "nsubj"):
+            return []
+        host = host.head
+    if host.lemma_ != "be":
+        return []
+    return [
+        a
+        for c in host.children
+        if c.dep_ == "nsubj"
+        for t in s.group(c)
+        for a in s.actors_of(t)
+        if not s.is_coalition(a)
+    ]
+
+
 def _acts_as_verb(v: Token) -> bool:
     """A verb, or a word the tagger took for a noun that heads a clause of its own
     ("saw India and Pakistan join": "join" with a subject)."""
@@ -88,11 +130,18 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
         lemma = v.lemma_.lower()
         if lemma not in s.vocab["join_verbs"] or not _acts_as_verb(v):
             continue
-        coalitions = object_coalitions(s, v) or _implied_coalition(s, v)
+        signers = _agents(s, v)
+        coalitions = (
+            [a for a in s.subject_actors(v) if s.is_coalition(a)]
+            if signers
+            else object_coalitions(s, v) or _implied_coalition(s, v)
+        )
         if not coalitions or _status_of(s, v):
             continue  # partner or observer status is not membership (DESIGN section 4)
         joiners = (
-            [a for a in s.subject_actors(v) if a not in coalitions]
+            signers
+            or [a for a in s.subject_actors(v) if a not in coalitions]
+            or _among(s, v)
             or _roster(s, v)
             or _colon_roster(s, v)
         )
