@@ -62,8 +62,8 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
         # "more than 50 countries have signed the accords": how many have, to date
         if _part_of_tally(noun, head):
             return None
-        found = [a for o in s.objects(head, ("to", "on", "onto")) for a in s.coalitions_of(o)]
-        return found[0] if found else None
+        signed = [a for o in s.objects(head, ("to", "on", "onto")) for a in s.coalitions_of(o)]
+        return signed[0] if signed else None
     if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in _HAVE:
         for a in s.subject_actors(head):
             if s.is_coalition(a):
