@@ -48,6 +48,16 @@ ROWS: list[Row] = [
     ),
     ("join_by_verb", "Is Norway ready to join the ILRS?", set()),  # a question states nothing
     (
+        "join_by_verb",
+        "Benin and Togo added their signatures to the ILRS on Friday.",
+        {("joined", "ilrs", "BJ", None, "asserted"), ("joined", "ilrs", "TG", None, "asserted")},
+    ),
+    (
+        "join_by_verb",
+        "Mongolia endorsed the Artemis Accords during a visit to Washington.",
+        {("joined", "artemis-accords", "MN", None, "asserted")},
+    ),
+    (
         # a passive names its signers in the by-phrase
         "join_by_verb",
         "The Artemis Accords were signed by Laos and Nepal in a short ceremony.",
@@ -93,6 +103,32 @@ ROWS: list[Row] = [
         },
     ),
     ("join_by_becoming", "Fiji became a BRICS partner country in January.", set()),
+    (
+        # two subjects and two ordinals on a plural noun pair up in order
+        "join_by_becoming",
+        "Malta and Cyprus became the 61st and 62nd signatories of the Artemis Accords.",
+        {
+            ("joined", "artemis-accords", "MT", 61, "asserted"),
+            ("joined", "artemis-accords", "CY", 62, "asserted"),
+        },
+    ),
+    (
+        # a calendar date after the coalition dates the join; it restricts nothing
+        "join_by_becoming",
+        "Nepal became the 58th country to sign the Artemis Accords in March 2026.",
+        {("joined", "artemis-accords", "NP", 58, "asserted")},
+    ),
+    (
+        "join_by_becoming",
+        "Bhutan became the 59th signatory of the Artemis Accords in 2026, officials said.",
+        {("joined", "artemis-accords", "BT", 59, "asserted")},
+    ),
+    (
+        # putting a name or a signature to a coalition's text is signing it
+        "join_by_becoming",
+        "Gabon became the 60th nation to put its name to the Artemis Accords.",
+        {("joined", "artemis-accords", "GA", 60, "asserted")},
+    ),
     (
         "join_by_becoming",
         "Angola became the tenth country this year to sign the Artemis Accords.",

@@ -89,6 +89,16 @@ def _partner_claims(
         yield _claim(s, anchor, kind, mood, actors=(a, b), topic=topic)
 
 
+def signs(s: Sentence, v: Token) -> bool:
+    """A join verb, or one that puts a name or signature to something ("put their names
+    to the Accords", "added its signature to the treaty")."""
+    if v.lemma_.lower() in s.vocab["join_verbs"]:
+        return True
+    return v.lemma_.lower() in s.vocab["signature_verbs"] and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["signature_nouns"] for c in v.children
+    )
+
+
 def object_coalitions(
     s: Sentence, verb: Token, preps: tuple[str, ...] = ("to", "onto", "into")
 ) -> list[str]:

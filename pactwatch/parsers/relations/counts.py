@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
 from pactwatch.parsers.numbers import Quantity
-from pactwatch.parsers.relations._common import _claim, object_coalitions
+from pactwatch.parsers.relations._common import _claim, object_coalitions, signs
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -105,7 +105,7 @@ def _signed_so_far(s: Sentence, verb: Token) -> bool:
     """A join verb in the present perfect ("have signed", "has joined"): a tally to date,
     unlike "seventeen signed in 2024"."""
     return (
-        verb.lemma_.lower() in s.vocab["join_verbs"]
+        signs(s, verb)
         and verb.tag_ == "VBN"
         and any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ != "VBD" for c in verb.children)
     )

@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.relations._common import _claim, object_coalitions, purpose_coalitions
+from pactwatch.parsers.relations._common import (
+    _claim,
+    object_coalitions,
+    purpose_coalitions,
+    signs,
+)
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -127,8 +132,7 @@ def _colon_roster(s: Sentence, verb: Token) -> list[str]:
 def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject joins, signs or accedes to a coalition. "Egypt and Iran joined BRICS"."""
     for v in s.tokens():
-        lemma = v.lemma_.lower()
-        if lemma not in s.vocab["join_verbs"] or not _acts_as_verb(v):
+        if not signs(s, v) or not _acts_as_verb(v):
             continue
         signers = _agents(s, v)
         coalitions = (
@@ -189,25 +193,73 @@ def _restricted(s: Sentence, noun: Token) -> bool:
                 and any(s.is_coalition(s.actor(o)) for o in c.children)
             ):
                 continue
+            if _dates_the_join(s, c, noun):
+                continue
             return True
-        if c.dep_ in ("acl", "relcl") and _restricted_clause(c):
+        if c.dep_ in ("acl", "relcl") and _restricted_clause(c, s):
             return True
     return False
 
 
-def _restricted_clause(clause: Token) -> bool:
+def _restricted_clause(clause: Token, s: Sentence | None = None) -> bool:
     """ "... to sign the Accords under this administration / since 2020 / this year"."""
     for g in clause.children:
         if g.dep_ == "npadvmod" or (g.dep_ == "prep" and g.lower_ in ("under", "since", "during")):
             return True
         dated = any(t.like_num or t.lower_ in ("year", "month", "week") for t in g.subtree)
         if g.dep_ == "prep" and g.lower_ == "in" and dated:
+            if s is not None and _dates_the_join(s, g, clause):
+                continue
             return True
     return False
 
 
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+def _dates_the_join(s: Sentence, prep: Token, owner: Token) -> bool:
+    """ "the 13th signatory of the Accords in 2022", "the 17th nation to sign the Accords
+    in June 2021": a calendar date after the coalition is named dates the join; before
+    it ("the fifth country in 2024 to sign") it counts within that year."""
+    if prep.lower_ != "in":
+        return False
+    words = list(prep.subtree)
+    calendar = any(
+        (t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20")) or t.lower_ in _MONTHS
+        for t in words
+    )
+    if not calendar or any(t.lower_ in ("this", "same", "that") for t in words):
+        return False
+    return any(
+        s.is_coalition(s.actor(t)) or s.means_main(t)
+        for t in owner.subtree
+        if t.i < prep.i and t not in words
+    )
+
+
 def _ordinals(s: Sentence, noun: Token) -> list[int]:
     found: list[int] = []
+    before = noun.nbor(-1) if noun.i > 0 else None
+    if before is not None and before.head == noun.head and before.dep_ == noun.dep_:
+        # "the 13th signatory" parsed as two attributes side by side
+        value = s.ordinal(before)
+        if value is not None:
+            found.append(value)
     for c in noun.lefts:
         for t in c.subtree:
             value = s.ordinal(t)
@@ -223,7 +275,7 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
     if found:
         return found
     for c in noun.children:
-        if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
+        if c.dep_ in ("acl", "relcl") and signs(s, c):
             hits = object_coalitions(s, c)
             if hits:
                 return hits[0]
@@ -233,7 +285,7 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
 def _xcomp_target(s: Sentence, verb: Token) -> str | None:
     """ "became the ninth country to join the ILRS", parsed with "to join" on the verb."""
     for c in verb.children:
-        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
+        if c.dep_ in ("xcomp", "advcl") and signs(s, c):
             hits = object_coalitions(s, c)
             if hits:
                 return hits[0]
@@ -282,7 +334,7 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
             restricted = (
                 _restricted(s, noun)
                 or any(
-                    _restricted_clause(c)
+                    _restricted_clause(c, s)
                     for c in v.children
                     if c.dep_ in ("xcomp", "advcl")
                     # "when it signed in 2022" dates the join, it does not count a subset
@@ -310,7 +362,10 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
             mood = s.modality(v)
             if status:
                 continue  # "became a BRICS partner country": not membership
-            if len(ordinals) == len(joiners) > 1 and "respectively" in s.doc.text.lower():
+            # "Chile and Peru became the 41st and 42nd signatories": in order, as with
+            # "respectively"
+            paired = "respectively" in s.doc.text.lower() or noun.tag_ == "NNS"
+            if len(ordinals) == len(joiners) > 1 and paired:
                 for actor, ordinal in zip(joiners, ordinals, strict=True):
                     yield _claim(
                         s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=ordinal
