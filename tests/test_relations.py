@@ -53,6 +53,24 @@ ROWS: list[Row] = [
         {("joined", "ilrs", "BJ", None, "asserted"), ("joined", "ilrs", "TG", None, "asserted")},
     ),
     (
+        # a coalition's own text, named by a compound, stands for the coalition
+        "join_by_verb",
+        "Zambia intends to sign the ILRS membership charter before the end of May.",
+        {("joined", "ilrs", "ZM", None, "hedged")},
+    ),
+    ("join_by_verb", "Peru signed the EU fisheries agreement in Lima.", set()),
+    (
+        # "to do so" repeats the join: its ordinal is the join's
+        "join_by_verb",
+        "Malawi signed the Artemis Accords, becoming the 63rd nation to do so.",
+        {("joined", "artemis-accords", "MW", 63, "asserted")},
+    ),
+    (
+        "join_by_verb",
+        "Belize joined the Artemis Accords on Friday, the 64th state to do so.",
+        {("joined", "artemis-accords", "BZ", 64, "asserted")},
+    ),
+    (
         "join_by_verb",
         "Mongolia endorsed the Artemis Accords during a visit to Washington.",
         {("joined", "artemis-accords", "MN", None, "asserted")},
@@ -494,6 +512,18 @@ ROWS: list[Row] = [
         "leave_by_verb",
         "Chile pulled out of the ILRS after the election.",
         {("left", "ilrs", "CL", None, "asserted")},
+    ),
+    (
+        # a group noun sized by a figure, in apposition to the coalition
+        "member_count",
+        "ECOWAS, a 12-nation bloc since the split, met in Abuja.",
+        {("member_count", "ecowas", 12, 12, 12, "asserted")},
+    ),
+    (
+        # a relative "which" stands for the coalition noun it follows
+        "member_count",
+        "The ASEAN bloc, which unites 11 member states, met in Hanoi.",
+        {("member_count", "asean", 11, 11, 11, "asserted")},
     ),
     (
         # a join verb in the present perfect: the tally to date

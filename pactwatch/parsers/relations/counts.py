@@ -42,6 +42,9 @@ _HAVE = frozenset(
         "drop",
         "reduce",
         "decline",
+        "group",
+        "unite",
+        "gather",
     ]
 )
 
@@ -54,10 +57,7 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
         return found
     head = noun.head
     if noun.dep_ in ("compound", "amod", "nmod"):
-        # "a 32-nation alliance", "the 27-member bloc", "the 15-country bloc of ECOWAS"
-        hit = s.coalition_in(head)
-        if hit:
-            return hit
+        return _sized_group(s, head)
     if noun.dep_ == "nsubj" and _signed_so_far(s, head):
         # "more than 50 countries have signed the accords": how many have, to date
         if _part_of_tally(noun, head):
@@ -65,13 +65,37 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
         signed = [a for o in s.objects(head, ("to", "on", "onto")) for a in s.coalitions_of(o)]
         return signed[0] if signed else None
     if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in _HAVE:
-        for a in s.subject_actors(head):
-            if s.is_coalition(a):
-                return a
+        return _owner(s, head)
     if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in _HAVE:
         return _grown_to(s, head.head)
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         return _group_of(s, head.head)
+    return None
+
+
+def _sized_group(s: Sentence, group: Token) -> str | None:
+    """ "a 32-nation alliance", "the 27-member bloc", "the 15-country bloc of ECOWAS", and
+    "NATO, a 32-nation alliance, ...": the coalition a group noun sized by a figure is."""
+    hit = s.coalition_in(group)
+    if hit:
+        return hit
+    if group.dep_ == "appos" and group.lemma_.lower() in s.vocab["coalition_nouns"]:
+        hits = s.coalitions_of(group.head)
+        return hits[0] if hits else None
+    return None
+
+
+def _owner(s: Sentence, verb: Token) -> str | None:
+    """The coalition that has, counts or groups the members: the verb's subject ("NATO
+    has 32 members"), or the noun a relative subject stands for ("the ASEAN bloc, which
+    has 10 member states")."""
+    for a in s.subject_actors(verb):
+        if s.is_coalition(a):
+            return a
+    for subj in s.subjects(verb):
+        hit = s.coalition_in(subj)
+        if hit:
+            return hit
     return None
 
 

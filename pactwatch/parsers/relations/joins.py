@@ -150,12 +150,31 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
             or _colon_roster(s, v)
         )
         mood = s.modality(v)
-        ordinal = _appositive_ordinal(s, v) if len(joiners) == 1 else None
+        ordinal = _appositive_ordinal(s, v) or _do_so_ordinal(s, v) if len(joiners) == 1 else None
         for coalition in coalitions:
             for actor in joiners:
                 yield _claim(
                     s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=ordinal
                 )
+
+
+def _do_so_ordinal(s: Sentence, verb: Token) -> int | None:
+    """ "Iceland signed the Accords, becoming the 43rd country to do so"; "... on Tuesday,
+    the 44th government to do so": an ordinal member noun whose clause repeats the join."""
+    counted = s.vocab["member_nouns"] | s.vocab["group_nouns"]
+    for noun in verb.subtree:
+        if noun.lemma_.lower() not in counted or _restricted(s, noun):
+            continue
+        repeats = any(
+            c.dep_ in ("acl", "relcl")
+            and c.lemma_ == "do"
+            and any(g.lower_ == "so" for g in c.children)
+            for c in noun.children
+        )
+        found = _ordinals(s, noun) if repeats else []
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _appositive_ordinal(s: Sentence, verb: Token) -> int | None:
