@@ -47,6 +47,38 @@ ROWS: list[Row] = [
         {("joined", "ilrs", "PE", None, "hedged")},
     ),
     ("join_by_verb", "Is Norway ready to join the ILRS?", set()),  # a question states nothing
+    # a withdrawn or rejected bid, a join not done yet, a join prevented: negated
+    (
+        "join_by_verb",
+        "Bolivia withdrew its bid to join BRICS after the vote.",
+        {("joined", "brics", "BO", None, "negated")},
+    ),
+    (
+        "join_by_verb",
+        "Cuba's request to join BRICS was rejected by the summit.",
+        {("joined", "brics", "CU", None, "negated")},
+    ),
+    (
+        "join_by_verb",
+        "Algeria has yet to take up its invitation to join BRICS.",
+        {("joined", "brics", "DZ", None, "negated")},
+    ),
+    (
+        "join_by_verb",
+        "Algeria has yet to decide whether to join BRICS.",
+        {("joined", "brics", "DZ", None, "hedged")},
+    ),
+    (
+        "join_by_verb",
+        "Nicaragua was barred from joining BRICS at the last summit.",
+        {("joined", "brics", "NI", None, "negated")},
+    ),
+    (
+        # the inflected form decides when the lemmatizer slips ("hopes" read as "hop")
+        "join_by_becoming",
+        "Laos hopes to become a member of the ILRS soon.",
+        {("joined", "ilrs", "LA", None, "hedged")},
+    ),
     (
         "join_by_verb",
         "Benin and Togo added their signatures to the ILRS on Friday.",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pactwatch.parsers.gazetteer import Gazetteer
 from pactwatch.parsers.masking import Masked, Slot
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.nlp import Vocabulary
+from pactwatch.parsers.nlp import Vocabulary, verb_forms
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -493,9 +493,17 @@ class Sentence:
             c.dep_ == "aux" and c.lower_ == "to" for c in t.children
         )
         if t.dep_ == "xcomp" or to_clause:
-            if lemma in self.vocab["negation_verbs"]:
+            undone = self._yet_to(head) and t.lemma_.lower() not in self.vocab["hedge_verbs"]
+            if lemma in self.vocab["negation_verbs"] or undone:
+                # "refused to join", "has yet to accept" (but "has yet to decide whether
+                # to join" leaves the join open)
                 return "negated", None
-            hedge = lemma in self.vocab["hedge_verbs"] or lemma in self.vocab["hedge_adjectives"]
+            hedge = (
+                lemma in self.vocab["hedge_verbs"]
+                or lemma in self.vocab["hedge_adjectives"]
+                # the lemmatizer's slips ("hopes" -> "hop"): the inflected form decides
+                or verb_forms("hedge_verbs").fullmatch(head.lower_) is not None
+            )
             return ("hedged" if hedge else None), head
         if t.dep_ in ("acl", "relcl", "advcl") and head.pos_ in ("NOUN", "PROPN"):
             denied = lemma in self.vocab["negation_nouns"] or any(
@@ -510,13 +518,23 @@ class Sentence:
             return "negated", None  # "against welcoming Ukraine", "without joining"
         if t.dep_ in ("pcomp", "pobj", "prep") and head.pos_ in ("ADP", "NOUN"):
             return None, head
+        if t.dep_ == "prep" and t.lower_ == "from" and lemma in self.vocab["negation_verbs"]:
+            return "negated", None  # "was blocked from joining"
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             return self._own_modality(head, shared_only=True), None
         if t.dep_ == "dobj" and lemma in self.vocab["negation_verbs"]:
             return "negated", None  # "reject an invitation to join"
+        if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in self.vocab["hedge_nouns"]:
+            if lemma in self.vocab["negation_verbs"] | self.vocab["retract_verbs"]:
+                return "negated", None  # "withdrew its application", "the bid was rejected"
         if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN"):
             return None, head
         return None, None
+
+    @staticmethod
+    def _yet_to(verb: Token) -> bool:
+        """ "has yet to accept", "is yet to sign": not done so far."""
+        return any(c.dep_ == "advmod" and c.lower_ == "yet" for c in verb.children)
 
     def _own_modality(self, tok: Token, *, shared_only: bool = False) -> Modality | None:
         hedged = False
