@@ -493,27 +493,9 @@ class Sentence:
             c.dep_ == "aux" and c.lower_ == "to" for c in t.children
         )
         if t.dep_ == "xcomp" or to_clause:
-            undone = self._yet_to(head) and t.lemma_.lower() not in self.vocab["hedge_verbs"]
-            if lemma in self.vocab["negation_verbs"] or undone:
-                # "refused to join", "has yet to accept" (but "has yet to decide whether
-                # to join" leaves the join open)
-                return "negated", None
-            hedge = (
-                lemma in self.vocab["hedge_verbs"]
-                or lemma in self.vocab["hedge_adjectives"]
-                # the lemmatizer's slips ("hopes" -> "hop"): the inflected form decides
-                or verb_forms("hedge_verbs").fullmatch(head.lower_) is not None
-            )
-            return ("hedged" if hedge else None), head
+            return self._governing_verb(t, head)
         if t.dep_ in ("acl", "relcl", "advcl") and head.pos_ in ("NOUN", "PROPN"):
-            denied = lemma in self.vocab["negation_nouns"] or any(
-                c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in head.children
-            )
-            if t.dep_ in ("acl", "advcl") and denied:
-                return "negated", None
-            if t.dep_ == "acl" and lemma in self.vocab["hedge_nouns"]:
-                return "hedged", head
-            return None, None
+            return self._governing_noun(t, head)
         if t.dep_ in ("pcomp", "pobj") and head.lower_ in self.vocab["negation_preps"]:
             return "negated", None  # "against welcoming Ukraine", "without joining"
         if t.dep_ in ("pcomp", "pobj", "prep") and head.pos_ in ("ADP", "NOUN"):
@@ -522,14 +504,47 @@ class Sentence:
             return "negated", None  # "was blocked from joining"
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             return self._own_modality(head, shared_only=True), None
-        if t.dep_ == "dobj" and lemma in self.vocab["negation_verbs"]:
-            return "negated", None  # "reject an invitation to join"
-        if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in self.vocab["hedge_nouns"]:
-            if lemma in self.vocab["negation_verbs"] | self.vocab["retract_verbs"]:
-                return "negated", None  # "withdrew its application", "the bid was rejected"
+        if t.dep_ in ("dobj", "nsubjpass") and self._undone(t, lemma):
+            return "negated", None
         if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN"):
             return None, head
         return None, None
+
+    def _governing_verb(self, t: Token, head: Token) -> tuple[Modality | None, Token | None]:
+        """ "refused to join", "has yet to accept" (but "has yet to decide whether to join"
+        leaves the join open), "plans to join"."""
+        lemma = head.lemma_.lower()
+        undone = self._yet_to(head) and t.lemma_.lower() not in self.vocab["hedge_verbs"]
+        if lemma in self.vocab["negation_verbs"] or undone:
+            return "negated", None
+        hedge = (
+            lemma in self.vocab["hedge_verbs"]
+            or lemma in self.vocab["hedge_adjectives"]
+            # the lemmatizer's slips ("hopes" -> "hop"): the inflected form decides
+            or verb_forms("hedge_verbs").fullmatch(head.lower_) is not None
+        )
+        return ("hedged" if hedge else None), head
+
+    def _governing_noun(self, t: Token, head: Token) -> tuple[Modality | None, Token | None]:
+        """ "no plans to join" is negated, "a bid to join" hedged."""
+        lemma = head.lemma_.lower()
+        denied = lemma in self.vocab["negation_nouns"] or any(
+            c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in head.children
+        )
+        if t.dep_ in ("acl", "advcl") and denied:
+            return "negated", None
+        if t.dep_ == "acl" and lemma in self.vocab["hedge_nouns"]:
+            return "hedged", head
+        return None, None
+
+    def _undone(self, t: Token, verb: str) -> bool:
+        """ "reject an invitation to join", "withdrew its application", "the bid was
+        rejected": the object or passive subject of a refusing or retracting verb."""
+        if t.dep_ == "dobj" and verb in self.vocab["negation_verbs"]:
+            return True
+        return t.lemma_.lower() in self.vocab["hedge_nouns"] and (
+            verb in self.vocab["negation_verbs"] | self.vocab["retract_verbs"]
+        )
 
     @staticmethod
     def _yet_to(verb: Token) -> bool:
