@@ -546,6 +546,50 @@ ROWS: list[Row] = [
         {("left", "ilrs", "CL", None, "asserted")},
     ),
     (
+        # a total of a coalition's members that rose, or members that number N
+        "member_count",
+        "The tally of signatories to the ILRS has climbed to 21, state media reported.",
+        {("member_count", "ilrs", 21, 21, 21, "asserted")},
+    ),
+    (
+        "member_count",
+        "Members of the ILRS now total 22, according to the organisers.",
+        {("member_count", "ilrs", 22, 22, 22, "asserted")},
+    ),
+    (
+        # belonging in the present tense, a passive's agents to date, a roster, a fronted
+        # "with"
+        "member_count",
+        "Roughly 70 countries now belong to the Artemis Accords.",
+        {("member_count", "artemis-accords", 70, None, None, "asserted")},
+    ),
+    (
+        "member_count",
+        "The ILRS charter has been signed by 19 countries so far.",
+        set(),
+    ),
+    (
+        "member_count",
+        "The ILRS has been signed by 19 countries so far.",
+        {("member_count", "ilrs", 19, 19, 19, "asserted")},
+    ),
+    (
+        "member_count",
+        "The ILRS now has a roster of 18 member countries.",
+        {("member_count", "ilrs", 18, 18, 18, "asserted")},
+    ),
+    (
+        "member_count",
+        "With 18 members, the ILRS trails its rival.",
+        {("member_count", "ilrs", 18, 18, 18, "asserted")},
+    ),
+    (
+        # one figure on two conjoined nouns counts both
+        "member_count",
+        "Officials say twenty states and agencies have signed up to the ILRS.",
+        {("member_count", "ilrs", 20, 20, 20, "asserted")},
+    ),
+    (
         # a group noun sized by a figure, in apposition to the coalition
         "member_count",
         "ECOWAS, a 12-nation bloc since the split, met in Abuja.",
