@@ -210,6 +210,17 @@ ROWS: list[Row] = [
         {_pair("partnership", "BR", "IN", "hedged")},
     ),
     (
+        # agreeing to cooperate is the partnership; it stands as the agreement does
+        "partnership_by_verb",
+        "Chile and Kenya agreed to collaborate on radio astronomy.",
+        {_pair("partnership", "CL", "KE")},
+    ),
+    (
+        "partnership_by_verb",
+        "Chile could agree to collaborate with Kenya on radio astronomy.",
+        {_pair("partnership", "CL", "KE", "hedged")},
+    ),
+    (
         "partnership_by_agreement",
         "Japan signed a memorandum of understanding with Egypt on lunar science.",
         {_pair("partnership", "JP", "EG")},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from pactwatch.parsers.model import Modality
 from pactwatch.parsers.relations._common import _partner_claims, _topic, purpose_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
@@ -36,8 +37,22 @@ def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
         if lemma == "join" and not any(c.lemma_ == "force" for c in v.children if c.dep_ == "dobj"):
             continue
         yield from _partner_claims(
-            s, v, "partnership", s.subject_actors(v), partners, s.modality(v), _topic(s, v)
+            s,
+            v,
+            "partnership",
+            s.subject_actors(v),
+            partners,
+            _cooperation_mood(s, v),
+            _topic(s, v),
         )
+
+
+def _cooperation_mood(s: Sentence, verb: Token) -> Modality:
+    """ "Sweden and Japan agreed to cooperate": the agreement is the partnership, so it
+    stands as the agreement does (asserted, or hedged and negated with it)."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "agree":
+        return s.modality(verb.head)
+    return s.modality(verb)
 
 
 def _joins_through(s: Sentence, agreement: Token) -> bool:
