@@ -1,7 +1,9 @@
 """The run's health step: after every source is stored and before delivery, judge
 each source of the run (its past runs in the warehouse plus this run's outcome) and
 queue `source_unhealthy` / `source_recovered` alerts in the same outbox as the
-others, in one transaction (`pactwatch.alerts.health`)."""
+others, in one transaction (`pactwatch.alerts.health`). Prefect-free, so
+`pactwatch sources` judges with the same rules without importing Prefect; the
+pipeline wraps `judge_health` in its `source-health` task."""
 
 from __future__ import annotations
 
@@ -9,16 +11,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from pactwatch.alerts.health import HealthRule, detect_health, health_line
 from pactwatch.clock import now_utc
 from pactwatch.warehouse.db import open_writer, transaction
 
 from .config import Config, SourceConfig
 
-__all__ = ["health_rule", "health_task", "judge_health"]
+__all__ = ["health_rule", "judge_health"]
 
 
 def health_rule(cfg: Config, source: SourceConfig) -> HealthRule:
@@ -45,10 +44,3 @@ def judge_health(
             current=entries,
         )
     return [health_line(row) for row in fresh]
-
-
-@task(name="source-health", cache_policy=NO_CACHE)
-def health_task(
-    cfg: Config, run_id: str, sources: Sequence[SourceConfig], entries: dict[str, dict[str, Any]]
-) -> list[str]:
-    return judge_health(cfg, run_id, sources, entries)

@@ -43,7 +43,7 @@ from pactwatch.warehouse.db import open_writer, transaction
 from . import progress
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
-from .health import health_task
+from .health import judge_health
 from .ingest import FetchRow, Harvest, collect_source, extract_documents
 from .interrupt import reclaim_signals
 from .publish import publish_task
@@ -373,6 +373,14 @@ def store_harvest(
         if not h.failed:
             store.mark_baseline_done(con, h.source)
     return outcome, new_alerts
+
+
+@task(name="source-health", cache_policy=NO_CACHE)
+def health_task(
+    cfg: Config, run_id: str, sources: Sequence[SourceConfig], entries: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Queue the health alerts this run makes due (`flows.health`); a line for each."""
+    return judge_health(cfg, run_id, sources, entries)
 
 
 def _crash_point(step: str) -> None:
