@@ -312,7 +312,7 @@ def serve(
         )
         schedule = _Schedule(api, str(deployment_id), private=private)
         schedule.start()
-        stopper.cleanups.append(schedule.clear)
+        stopper.cleanups.append(lambda: schedule.clear(timeout=1.0))
         _write_state(warehouse, api=api, deployment_id=str(deployment_id))
         # The runner installs `handle_sigterm` as its SIGTERM handler when it starts;
         # ours takes both signals, uses the runner's graceful stop and bounds it.
