@@ -210,6 +210,32 @@ ROWS: list[Row] = [
         {_pair("partnership", "BR", "IN", "hedged")},
     ),
     (
+        "acting_together",
+        "Peru and Chile will jointly operate a new ground station in the Atacama.",
+        {_pair("partnership", "PE", "CL", "hedged")},
+    ),
+    (
+        "acting_together",
+        "Ghana and Kenya built the cubesat together over two years.",
+        {_pair("partnership", "GH", "KE")},
+    ),
+    # three sides doing one thing together is a multilateral act, not stated pairs
+    ("acting_together", "Ghana, Kenya and Peru built the cubesat together.", set()),
+    # a fronted "together" adds figures up
+    ("acting_together", "Together, Ghana and Kenya produce a third of the cocoa.", set()),
+    (
+        # the two that launch a joint programme are its sides
+        "joint_undertaking",
+        "Chile and Kenya have launched a joint programme to map meteor showers.",
+        {_pair("partnership", "CL", "KE")},
+    ),
+    (
+        # renewing a partnership, with its "and" left by the parser on the first subject
+        "partnership_by_noun",
+        "Chile's space agency and NASA renewed their partnership on climate satellites.",
+        {_pair("partnership", "CL", "nasa")},
+    ),
+    (
         # agreeing to cooperate is the partnership; it stands as the agreement does
         "partnership_by_verb",
         "Chile and Kenya agreed to collaborate on radio astronomy.",

@@ -149,6 +149,7 @@ def vocabulary() -> Vocabulary:
         for lemma in words[key]:
             forms |= _inflections(lemma, "NOUN")
     forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories", "joint"}
+    forms |= {"jointly", "together"}  # two sides acting as one (`acting_together`)
     alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
     # "added its signature to", "put their names to": signing without a join verb
     nouns = "|".join(sorted(words["signature_nouns"]))

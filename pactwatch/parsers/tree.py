@@ -296,6 +296,9 @@ class Sentence:
     def _own_subject(
         self, verb: Token, found: list[Token], adjacent: list[Token], depth: int
     ) -> list[Token]:
+        split = self._split_coordination(found)
+        if split:
+            return split
         # a dateline or a fronted place can be parsed as a second subject
         # ("Kuala Lumpur: Timor-Leste became ..."): the one nearest the verb wins
         c = max((t for t in found if t.i < verb.i), key=lambda t: t.i, default=found[0])
@@ -310,6 +313,21 @@ class Sentence:
             # "Estonia and Latvia announced that they have exited ..."
             return self.subjects(verb.head, depth + 1)
         return adjacent or self.group(c)
+
+    def _split_coordination(self, found: list[Token]) -> list[Token]:
+        """ "Mexico's agency and NASA renewed ...", parsed as two subjects of one verb with
+        the "and" hanging on the first: both are subjects."""
+        ordered = sorted(found, key=lambda t: t.i)
+        if len(ordered) != 2:
+            return []
+        first, second = ordered
+        joined = any(
+            c.dep_ == "cc" and c.lower_ in ("and", "&") and first.i < c.i < second.i
+            for c in first.children
+        )
+        if not joined or not (self.actors_of(first) and self.actors_of(second)):
+            return []
+        return [*self.group(first), *self.group(second)]
 
     def _reported(self, verb: Token) -> bool:
         """`verb` heads the clause a reporting verb reports ("X said (that) ...")."""

@@ -27,6 +27,7 @@ from pactwatch.parsers.relations.joins import (
     leave_by_verb,
 )
 from pactwatch.parsers.relations.partners import (
+    acting_together,
     joint_undertaking,
     partnership_by_agreement,
     partnership_by_noun,
@@ -58,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     partnership_by_agreement,
     partnership_by_noun,
     joint_undertaking,
+    acting_together,
     payload_on_mission,
     payload_from_abroad,
     partnership_ended,
