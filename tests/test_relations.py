@@ -221,6 +221,17 @@ ROWS: list[Row] = [
     ),
     # three sides doing one thing together is a multilateral act, not stated pairs
     ("acting_together", "Ghana, Kenya and Peru built the cubesat together.", set()),
+    (
+        # a scenario is not a statement of fact
+        "acting_together",
+        "In a future like that, Ghana and Kenya would build satellites together.",
+        {_pair("partnership", "GH", "KE", "hedged")},
+    ),
+    (
+        "acting_together",
+        "In that scenario Ghana and Kenya build satellites together.",
+        {_pair("partnership", "GH", "KE", "hedged")},
+    ),
     # a fronted "together" adds figures up
     ("acting_together", "Together, Ghana and Kenya produce a third of the cocoa.", set()),
     (
