@@ -591,8 +591,7 @@ class Sentence:
             ):
                 hedged = True
             if c.dep_ == "prep" and any(
-                o.dep_ == "pobj" and o.lemma_.lower() in ("future", "scenario")
-                for o in c.children
+                o.dep_ == "pobj" and o.lemma_.lower() in ("future", "scenario") for o in c.children
             ):
                 hedged = True  # "in a future where ...", "in that scenario"
         if tok.tag_ == "VB" and not shared_only and self._bare_infinitive(tok):
