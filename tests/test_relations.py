@@ -92,6 +92,31 @@ ROWS: list[Row] = [
     ),
     ("join_by_verb", "Peru signed the EU fisheries agreement in Lima.", set()),
     (
+        # a coalition's own programme or grouping is the coalition; a programme it runs,
+        # or a body inside it, is not
+        "join_by_verb",
+        "Nepal has formally joined China's ILRS project, officials said.",
+        {("joined", "ilrs", "NP", None, "asserted")},
+    ),
+    ("join_by_verb", "Nepal joined the EU research programme last year.", set()),
+    (
+        "leave_by_verb",
+        "Laos and Nepal have exited the BRICS trade bloc.",
+        {("left", "brics", "LA", None, "asserted"), ("left", "brics", "NP", None, "asserted")},
+    ),
+    ("leave_by_verb", "Nepal quit the ILRS steering group in May.", set()),
+    (
+        "join_by_verb",
+        "Chile ratified the Rome Statute in 2009.",
+        {("joined", "icc", "CL", None, "asserted")},
+    ),
+    (
+        # "to sign on" repeats the join, like "to do so"
+        "join_by_verb",
+        "Nepal joined the Artemis Accords, becoming the 65th nation to sign on.",
+        {("joined", "artemis-accords", "NP", 65, "asserted")},
+    ),
+    (
         # "to do so" repeats the join: its ordinal is the join's
         "join_by_verb",
         "Malawi signed the Artemis Accords, becoming the 63rd nation to do so.",
@@ -636,6 +661,24 @@ ROWS: list[Row] = [
         "member_count",
         "Officials say twenty states and agencies have signed up to the ILRS.",
         {("member_count", "ilrs", 20, 20, 20, "asserted")},
+    ),
+    (
+        # member states of a coalition; "the N <coalition> countries" is all of them, a
+        # bare "N <coalition> countries" only some
+        "member_count",
+        "The budget was approved by the 23 member states of ESA on Tuesday.",
+        {("member_count", "esa", 23, 23, 23, "asserted")},
+    ),
+    (
+        "member_count",
+        "Envoys of the three AUKUS countries met in Canberra.",
+        {("member_count", "aukus", 3, 3, 3, "asserted")},
+    ),
+    ("member_count", "Four EU countries voted against the budget.", set()),
+    (
+        "member_count",
+        "Today the group consists of eleven countries, BRICS officials said.",
+        {("member_count", "brics", 11, 11, 11, "asserted")},
     ),
     (
         # a group noun sized by a figure, in apposition to the coalition

@@ -105,32 +105,61 @@ def object_coalitions(
     """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each;
     a coalition's own founding text counts as the coalition ("sign the ILRS agreement")."""
     found = [a for t in s.objects(verb, preps) for a in s.coalitions_of(t)]
-    found += [c for t in s.objects(verb, preps) if (c := _charter_of(s, t))]
+    found += [c for t in s.objects(verb, preps) if (c := charter_of(s, t))]
     return list(dict.fromkeys(found))
 
 
 # Nouns that may stand between a coalition and its text: "the ILRS cooperation agreement".
 _CHARTER_WORDS = frozenset(["cooperation", "membership", "accession", "founding", "framework"])
 _CHARTERS = frozenset(["agreement", "memorandum", "charter", "treaty", "convention", "statute"])
+# A coalition's own programme or grouping: "NASA's Artemis Accords program", "China's 16+1
+# trade grouping", "the BRICS bloc".
+_PROGRAMMES = frozenset(["program", "programme", "project", "initiative"])
+# Words that leave a text or grouping the coalition's own: "the new ILRS agreement". Any
+# other word makes it something else ("the ILRS preparatory group").
+_NEUTRAL = frozenset(["new", "formal", "full", "official"])
+_GROUPING_WORDS = _CHARTER_WORDS | frozenset(
+    ["trade", "economic", "military", "defence", "defense", "security", "space", "regional"]
+)
 
 
-def _charter_of(s: Sentence, noun: Token) -> str | None:
+def charter_of(s: Sentence, noun: Token) -> str | None:
     """ "the ILRS agreement", "the BRICS charter": the definite text of one coalition, named
-    by a compound; "the EU trade agreement" is another text, with the EU as one party."""
-    if noun.lemma_.lower() not in _CHARTERS:
+    by a compound; "the EU trade agreement" is another text, with the EU as one party.
+    Likewise a coalition's own programme or grouping ("China's ILRS project", "the
+    ASEAN trade bloc")."""
+    lemma = noun.lemma_.lower()
+    if lemma in _CHARTERS:
+        allowed = _CHARTER_WORDS | _NEUTRAL
+    elif lemma in s.vocab["coalition_nouns"]:
+        allowed = _GROUPING_WORDS | _NEUTRAL
+    elif lemma in _PROGRAMMES:
+        # "the EU space programme" is a programme the EU runs, not the EU
+        allowed = _NEUTRAL
+    else:
         return None
-    if not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+    definite = (
+        (t.dep_ == "det" and t.lower_ == "the") or t.dep_ in ("poss", "case")
+        for t in noun.subtree
+        if t.i < noun.i
+    )
+    left = noun.left_edge
+    # "China’s 16+1 grouping" with the possessive parsed apart from the noun
+    after_possessive = left.i > 0 and left.nbor(-1).text in ("'s", "’s")
+    if not any(definite) and not after_possessive:
         return None
     owners: list[str] = []
-    for c in noun.children:
-        if c.dep_ != "compound":
-            continue
-        aid = s.actor(c)
+    for t in noun.subtree:
+        if t.i >= noun.i:
+            break
+        if t.dep_ in ("det", "poss", "case", "punct", "cc") or t.head.dep_ == "poss":
+            continue  # "the", "China's", "NASA's"
+        aid = s.actor(t)
         if s.is_coalition(aid) and aid is not None:
             owners.append(aid)
-        elif aid is not None or c.lower_ not in _CHARTER_WORDS:
-            return None
-    return owners[0] if len(owners) == 1 else None
+        elif aid is not None or t.lower_ not in allowed:
+            return None  # "the EU-China agreement", "the ILRS preparatory group"
+    return owners[0] if len(set(owners)) == 1 else None
 
 
 def purpose_coalitions(s: Sentence, clause: Token) -> list[str]:

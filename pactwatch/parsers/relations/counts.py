@@ -45,6 +45,7 @@ _HAVE = frozenset(
         "group",
         "unite",
         "gather",
+        "consist",
     ]
 )
 
@@ -53,7 +54,9 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
     """The coalition a counted member noun belongs to ("17 members of the ILRS"); a
     plain country noun counts only as what a coalition has ("NATO has 32 countries")."""
     found = s.coalition_in(noun)
-    if found and noun.lemma_.lower() in s.vocab["member_nouns"]:
+    if found and (noun.lemma_.lower() in s.vocab["member_nouns"] or _member_kind(s, noun)):
+        # "17 members of the ILRS", "the 22 member states of ESA", and "the three AUKUS
+        # countries": all of a coalition's countries (a bare "three EU countries" is some)
         return found
     head = noun.head
     if noun.dep_ in ("compound", "amod", "nmod"):
@@ -112,6 +115,16 @@ def _counted_by_phrase(s: Sentence, noun: Token, prep: Token) -> str | None:
     if prep.lower_ == "of" and roster and verb.head.lemma_.lower() in _HAVE:
         return _owner(s, verb.head)
     return None
+
+
+def _member_kind(s: Sentence, noun: Token) -> bool:
+    """ "member states", "member countries"; or "the three AUKUS countries", where "the"
+    makes the figure all of them."""
+    if any(c.dep_ == "compound" and c.lemma_.lower() == "member" for c in noun.children):
+        return True
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+    named = any(c.dep_ == "compound" and s.is_coalition(s.actor(c)) for c in noun.children)
+    return definite and named
 
 
 def _sized_group(s: Sentence, group: Token) -> str | None:

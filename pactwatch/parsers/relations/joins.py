@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from pactwatch.parsers.model import Modality
 from pactwatch.parsers.relations._common import (
     _claim,
+    charter_of,
     object_coalitions,
     purpose_coalitions,
     signs,
@@ -160,15 +161,19 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
 
 def _do_so_ordinal(s: Sentence, verb: Token) -> int | None:
     """ "Iceland signed the Accords, becoming the 43rd country to do so"; "... on Tuesday,
-    the 44th government to do so": an ordinal member noun whose clause repeats the join."""
+    the 44th government to do so"; "joined the Accords, becoming the 19th to sign on": an
+    ordinal member noun whose clause repeats the join."""
     counted = s.vocab["member_nouns"] | s.vocab["group_nouns"]
     for noun in verb.subtree:
         if noun.lemma_.lower() not in counted or _restricted(s, noun):
             continue
         repeats = any(
             c.dep_ in ("acl", "relcl")
-            and c.lemma_ == "do"
-            and any(g.lower_ == "so" for g in c.children)
+            and (
+                (c.lemma_ == "do" and any(g.lower_ == "so" for g in c.children))
+                # "becoming the 19th nation to sign on": the join again, with no object
+                or (signs(s, c) and not s.objects(c, ("to", "onto", "into")))
+            )
             for c in noun.children
         )
         found = _ordinals(s, noun) if repeats else []
@@ -591,6 +596,7 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
         else:
             objs = s.objects(v, ("from", "of"))
             coalitions = [a for t in objs for a in s.coalitions_of(t)]
+            coalitions += [c for t in objs if (c := charter_of(s, t)) and c not in coalitions]
             if not coalitions and lemma in ("leave", "withdraw", "quit", "exit"):
                 # "Burundi, which left in 2017": no object, the article's coalition
                 coalitions = _implied_coalition(s, v)
