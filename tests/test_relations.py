@@ -177,7 +177,13 @@ ROWS: list[Row] = [
             ("joined", "artemis-accords", "NP", 61, "asserted"),
         },
     ),
-    ("join_by_becoming", "Fiji became a BRICS partner country in January.", set()),
+    (
+        # partner status is no membership: no join; DESIGN section 4 allows the
+        # partnership with the coalition that `partnership_by_status` reads
+        "join_by_becoming",
+        "Fiji became a BRICS partner country in January.",
+        {_pair("partnership", "FJ", "brics")},
+    ),
     (
         # two subjects and two ordinals on a plural noun pair up in order
         "join_by_becoming",
@@ -270,6 +276,24 @@ ROWS: list[Row] = [
         "partnership_by_noun",
         "Chile's space agency and NASA renewed their partnership on climate satellites.",
         {_pair("partnership", "CL", "nasa")},
+    ),
+    (
+        # partner or observer status with a coalition is a partnership, not membership
+        "partnership_by_status",
+        "Bolivia was granted observer status in the SCO on Friday.",
+        {_pair("partnership", "BO", "sco")},
+    ),
+    (
+        "partnership_by_status",
+        "Bolivia became a BRICS partner country in January.",
+        {_pair("partnership", "BO", "brics")},
+    ),
+    ("partnership_by_status", "Bolivia applied for candidate status in BRICS.", set()),
+    (
+        # "aside from X, Y and Z have ...": X is the exception, even when parsed in the list
+        "partnership_by_status",
+        "Aside from Laos, Nepal and Bhutan hold observer status in the SCO.",
+        {_pair("partnership", "NP", "sco"), _pair("partnership", "BT", "sco")},
     ),
     (
         # agreeing to cooperate is the partnership; it stands as the agreement does

@@ -154,6 +154,8 @@ def vocabulary() -> Vocabulary:
     # "added its signature to", "put their names to": signing without a join verb
     nouns = "|".join(sorted(words["signature_nouns"]))
     alternation += rf"|(?:{nouns})s?\s+to"
+    # status short of membership ("granted observer status", "a BRICS partner country")
+    alternation += r"|(?:observer|partner|dialogue|associate)\s+(?:status|countr(?:y|ies)|nations?)"
     # a figure on a group noun ("a family of 30 nations", "the 27-nation bloc") is a
     # candidate count even with no predicate in the sentence
     groups = sorted(

@@ -124,7 +124,7 @@ class Sentence:
         if len(members) > 1 and not any(m.dep_ == "conj" for m in members):
             # appositions alone ("Iran, a founding member") are descriptions, not a list
             return sorted([tok, *tok.conjuncts], key=lambda t: t.i)
-        return members
+        return self._without_exception(members)
 
     def _same_sort(self, tok: Token, other: Token | None = None) -> bool:
         """`tok` names a non-coalition actor (and so does `other`, when given)."""
@@ -356,6 +356,19 @@ class Sentence:
                     return self.group(t)
             return self.group(before)
         return []
+
+    @staticmethod
+    def _without_exception(group: list[Token]) -> list[Token]:
+        """ "Aside from Belarus, Afghanistan and Mongolia have ...", parsed as one list
+        under "from": the first name is the exception, the rest are the subject."""
+        first = min(group, key=lambda t: t.i, default=None)
+        if first is None or first.dep_ != "pobj" or len(group) < 2:
+            return group
+        prep = first.head
+        marker = prep.head if prep.lower_ == "from" else prep
+        if marker.lower_ not in ("aside", "apart", "except", "excluding", "besides"):
+            return group
+        return [t for t in group if t is not first]
 
     def _governor_subjects(self, head: Token, depth: int) -> list[Token]:
         """Subjects for a clause inside a noun or preposition: climb to the noun that

@@ -202,6 +202,58 @@ def acting_together(s: Sentence) -> Iterator[RawClaim]:
         )
 
 
+# Status short of membership that is a partnership with the coalition (DESIGN section 4);
+# candidate or applicant status is a step towards joining, not a partnership.
+_PARTNER_STATUS = frozenset(["partner", "observer", "dialogue", "associate"])
+_STATUS_VERBS = frozenset(["grant", "give", "award", "receive", "obtain", "gain", "get", "win"])
+
+
+def partnership_by_status(s: Sentence) -> Iterator[RawClaim]:
+    """Partner or observer status with a coalition: "Egypt was granted observer status in
+    APSCO", "Nigeria became a BRICS partner country", "opting for partner status"."""
+    for n in s.tokens():
+        if not _partner_status(n):
+            continue
+        coalitions = s.coalitions_of(n) or [
+            a
+            for t in s.prep_objects(n, ("in", "at", "of", "with", "to"))
+            for a in s.coalitions_of(t)
+        ]
+        found = s.coalition_in(n)
+        if found and found not in coalitions:
+            coalitions.append(found)
+        verb = n.head
+        if n.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head  # "opting for partner status"
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        coalitions += [
+            a
+            for t in s.prep_objects(verb, ("in", "at", "with", "to"))
+            for a in s.coalitions_of(t)
+            if a not in coalitions
+        ]
+        holders = s.subject_actors(verb) or [
+            a for c in verb.children if c.dep_ == "dobj" for a in s.actors_of(c)
+        ]
+        if not coalitions and s.main and verb.lemma_.lower() != "become":
+            coalitions = [s.main]
+        for c in coalitions[:1]:
+            yield from _partner_claims(
+                s, n, "partnership", [h for h in holders if h != c], [c], s.modality(verb), None
+            )
+
+
+def _partner_status(n: Token) -> bool:
+    """ "observer status", "partner status", "a BRICS partner country"."""
+    if n.pos_ not in ("NOUN", "PROPN"):
+        return False
+    words = {c.lemma_.lower() for c in n.children if c.dep_ in ("compound", "amod")}
+    if n.lemma_.lower() == "status":
+        return bool(words & _PARTNER_STATUS)
+    return n.lemma_.lower() in ("country", "nation", "state") and "partner" in words
+
+
 def joint_undertaking(s: Sentence) -> Iterator[RawClaim]:
     """A joint mission or project names its sides: "a joint lunar mission between ISRO
     and JAXA"; "NASA and ISRO scheduled the launch of their joint satellite"."""
