@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 from prefect import flow, task
@@ -32,6 +32,7 @@ from prefect.runtime import task_run as current_task_run
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
+from prefect.utilities.annotations import quote
 
 from pactwatch.alerts.outbox import DeliveryReport
 from pactwatch.clock import now_utc
@@ -55,9 +56,6 @@ from .ingest import (
 from .interrupt import reclaim_signals
 from .publish import publish_task
 from .record import record_and_detect
-
-if TYPE_CHECKING:
-    from .dask_runner import DaskExtractor
 from .runtime import (
     alert_options,
     deliver,
@@ -66,6 +64,11 @@ from .runtime import (
     make_fetcher,
     select_sources,
 )
+
+if TYPE_CHECKING:
+    from .dask_runner import DaskExtractor
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -202,6 +205,13 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> R
         hashes=hashes,
         seen=seen,
     )
+
+
+def _q(value: T) -> T:
+    """`value` wrapped in Prefect's `quote()` for a task parameter: the task receives
+    `value` itself, and Prefect does not walk its elements looking for futures (for
+    every task, at a cost that grows with the collection)."""
+    return cast(T, quote(value))
 
 
 def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
@@ -534,11 +544,13 @@ def _fetch_and_store(
         fetch.submit(
             cfg,
             s,
-            prep.validators,
-            prep.known,
-            prep.digests.get(s.name, {}),
+            # quote(): Prefect would otherwise walk every element of these (all known
+            # URLs) looking for futures, for every task: seconds per source at 10k.
+            _q(prep.validators),
+            _q(prep.known),
+            _q(prep.digests.get(s.name, {})),
             retries,
-            prep.seen,
+            _q(prep.seen),
             budget_key=f"{run_id}:{s.name}",
         ): s
         for s in sources
@@ -631,7 +643,7 @@ def _retry_allowance(cfg: Config) -> float:
 def _extract_and_store(
     cfg: Config, run_id: str, harvest: Harvest, prep: RunPlan
 ) -> tuple[SourceOutcome, int]:
-    extractions = extract_task(cfg, [harvest], prep.hashes) if harvest.documents else ()
+    extractions = extract_task(cfg, _q([harvest]), _q(prep.hashes)) if harvest.documents else ()
     return _store_and_report(cfg, run_id, harvest, extractions, prep)
 
 
@@ -642,7 +654,14 @@ def _store_and_report(
     extractions: Sequence[Extraction],
     prep: RunPlan,
 ) -> tuple[SourceOutcome, int]:
-    stored = store_task(cfg, run_id, [harvest], extractions, prep.first)
+    # A source with nothing to extract (answered "not modified", unchanged files, all
+    # links known, or failed) only records its fetch rows: that is done here, without
+    # a task run, whose Prefect bookkeeping would cost more than the write (a rerun
+    # over 100 unchanged feeds spent most of its time there).
+    if extractions:
+        stored = store_task(cfg, run_id, _q([harvest]), _q(extractions), prep.first)
+    else:
+        stored = store_task.fn(cfg, run_id, [harvest], (), prep.first)
     outcome = stored.outcomes[0]
     progress.reporter().source_done(outcome.name, _source_line(outcome, stored.alerts_new))
     return outcome, stored.alerts_new
