@@ -578,6 +578,8 @@ def _fetch_and_store(
             harvest, chunks = extracting.pop(event)
             by_source[event] = _store_chunks(cfg, run_id, harvest, chunks, prep)
             continue
+        if not fetching:
+            continue  # a fetch that ends after it was given up stays given up
         fetching -= 1
         src = futures[event]
         try:
