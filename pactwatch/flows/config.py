@@ -77,6 +77,7 @@ class AlertsConfig:
     max_attempts: int = 8
     retry_delay: float = 30.0
     conflict_window: float = 48.0  # hours: different outlets this close disagree, not change
+    unhealthy_after_failures: int = 3  # failed runs in a row -> source_unhealthy; 0: never
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,8 @@ class _SourceEntry:
     follow_links: bool | None = None
     max_links: int | None = None
     enabled: bool = True
+    stale_after: str | None = None
+    unhealthy_after_failures: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,8 @@ class SourceConfig:
     follow_links: bool | None = None
     max_links: int | None = None
     enabled: bool = True
+    stale_after: float | None = None  # seconds without a new article -> stale; None: never
+    unhealthy_after_failures: int | None = None  # None: [alerts] unhealthy_after_failures
 
 
 # Channels: `name` defaults to the type and is made unique when the file is loaded.
@@ -376,6 +381,33 @@ def _env_overrides(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
 
 # -- sources and channels ---------------------------------------------------------------
 
+_DURATION_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([wdhms])")
+
+
+def parse_duration(text: str) -> float:
+    """`"3d"`, `"12h"`, `"1d12h"`, `"90m"`, `"2w"`, `"45s"` -> seconds; ValueError otherwise."""
+    compact = text.strip().lower()
+    parts = _DURATION.findall(compact)
+    if not parts or _DURATION.sub("", compact).strip():
+        raise ValueError(text)
+    seconds = sum(float(n) * _DURATION_UNITS[unit] for n, unit in parts)
+    if seconds <= 0:
+        raise ValueError(text)
+    return seconds
+
+
+def _stale_after(entry: _SourceEntry, *, where: str, label: str) -> float | None:
+    if entry.stale_after is None:
+        return None
+    try:
+        return parse_duration(entry.stale_after)
+    except ValueError:
+        raise ConfigError(
+            f"{where}: {label}.stale_after {entry.stale_after!r} is not a duration"
+            ' (give e.g. "36h", "3d" or "2w"; units s, m, h, d, w)'
+        ) from None
+
 
 def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
     label = f"sources[{index}]"
@@ -390,6 +422,12 @@ def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
             f"{_where(file)}: {label} needs exactly one of feed, page or path (got {len(given)})"
         )
     kind, location = given[0]
+    if entry.unhealthy_after_failures is not None and entry.unhealthy_after_failures < 0:
+        raise ConfigError(
+            f"{_where(file)}: {label}.unhealthy_after_failures must not be negative"
+            f" (got {entry.unhealthy_after_failures})"
+        )
+    stale_after = _stale_after(entry, where=_where(file), label=label)
     if kind == "path" and file is not None and not Path(location).is_absolute():
         location = str((file.parent / location).resolve())
     return SourceConfig(
@@ -400,6 +438,8 @@ def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
         follow_links=entry.follow_links,
         max_links=entry.max_links,
         enabled=entry.enabled,
+        stale_after=stale_after,
+        unhealthy_after_failures=entry.unhealthy_after_failures,
     )
 
 
@@ -482,6 +522,7 @@ def _check_ranges(
         "fetch.max_links": fetch.max_links,
         "fetch.max_redirects": fetch.max_redirects,
         "alerts.retry_delay": alerts.retry_delay,
+        "alerts.unhealthy_after_failures": alerts.unhealthy_after_failures,
     }
     for key, value in at_least_one.items():
         if value < 1:

@@ -45,6 +45,7 @@ from pactwatch.warehouse.db import open_writer, transaction
 from . import progress
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
+from .health import judge_health
 from .ingest import (
     Extraction,
     FetchRow,
@@ -94,6 +95,7 @@ class RunSummary:
     deliveries: DeliveryReport | None = None
     report_path: str | None = None  # the refreshed `[report] path`
     report_error: str | None = None
+    health: list[str] = field(default_factory=list)  # health alerts this run raised
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -131,6 +133,7 @@ class RunSummary:
             for o in self.sources
             for problem in o.problems
         ]
+        out += [f"pactwatch: warning: {line}" for line in self.health]
         if self.deliveries:
             out += [f"pactwatch: warning: delivery: {e}" for e in self.deliveries.errors]
         if not quiet or not self.ok:
@@ -384,6 +387,14 @@ def store_harvest(
     return outcome, new_alerts
 
 
+@task(name="source-health", cache_policy=NO_CACHE)
+def health_task(
+    cfg: Config, run_id: str, sources: Sequence[SourceConfig], entries: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Queue the health alerts this run makes due (`flows.health`); a line for each."""
+    return judge_health(cfg, run_id, sources, entries)
+
+
 def _crash_point(step: str) -> None:
     """Test hook: `PACTWATCH_TEST_CRASH_AFTER=store` kills the process right after that
     step has committed (exit status 137, as SIGKILL gives), so tests can prove that
@@ -488,6 +499,8 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
         _crash_point("store")
         summary.sources = [o for o, _ in stored]
         summary.alerts_new = sum(n for _, n in stored)
+        summary.health = health_task(cfg, run_id, sources, _health_entries(summary.sources))
+        summary.alerts_new += len(summary.health)
         show.step("delivering alerts")
         summary.deliveries = deliver_task(cfg)
         published = publish_task(cfg, run_id)
@@ -635,6 +648,14 @@ def _extractor(cfg: Config) -> contextlib.AbstractContextManager[DaskExtractor |
 
         return DaskExtractor(cfg)
     return contextlib.nullcontext()
+
+
+def _health_entries(outcomes: Sequence[SourceOutcome]) -> dict[str, dict[str, Any]]:
+    """This run's verdict per source, in the shape of a `runs.summary` entry."""
+    return {
+        o.name: {"ok": o.ok, "problems": list(o.problems), "new_articles": o.new_articles}
+        for o in outcomes
+    }
 
 
 def _retry_allowance(cfg: Config) -> float:

@@ -89,11 +89,48 @@ def _partner_claims(
         yield _claim(s, anchor, kind, mood, actors=(a, b), topic=topic)
 
 
+def signs(s: Sentence, v: Token) -> bool:
+    """A join verb, or one that puts a name or signature to something ("put their names
+    to the Accords", "added its signature to the treaty")."""
+    if v.lemma_.lower() in s.vocab["join_verbs"]:
+        return True
+    return v.lemma_.lower() in s.vocab["signature_verbs"] and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["signature_nouns"] for c in v.children
+    )
+
+
 def object_coalitions(
     s: Sentence, verb: Token, preps: tuple[str, ...] = ("to", "onto", "into")
 ) -> list[str]:
-    """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each."""
-    return list(dict.fromkeys(a for t in s.objects(verb, preps) for a in s.coalitions_of(t)))
+    """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each;
+    a coalition's own founding text counts as the coalition ("sign the ILRS agreement")."""
+    found = [a for t in s.objects(verb, preps) for a in s.coalitions_of(t)]
+    found += [c for t in s.objects(verb, preps) if (c := _charter_of(s, t))]
+    return list(dict.fromkeys(found))
+
+
+# Nouns that may stand between a coalition and its text: "the ILRS cooperation agreement".
+_CHARTER_WORDS = frozenset(["cooperation", "membership", "accession", "founding", "framework"])
+_CHARTERS = frozenset(["agreement", "memorandum", "charter", "treaty", "convention", "statute"])
+
+
+def _charter_of(s: Sentence, noun: Token) -> str | None:
+    """ "the ILRS agreement", "the BRICS charter": the definite text of one coalition, named
+    by a compound; "the EU trade agreement" is another text, with the EU as one party."""
+    if noun.lemma_.lower() not in _CHARTERS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+        return None
+    owners: list[str] = []
+    for c in noun.children:
+        if c.dep_ != "compound":
+            continue
+        aid = s.actor(c)
+        if s.is_coalition(aid) and aid is not None:
+            owners.append(aid)
+        elif aid is not None or c.lower_ not in _CHARTER_WORDS:
+            return None
+    return owners[0] if len(owners) == 1 else None
 
 
 def purpose_coalitions(s: Sentence, clause: Token) -> list[str]:
