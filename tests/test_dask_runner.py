@@ -55,7 +55,7 @@ def cluster() -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as c,
         Client(c, set_as_default=False) as client,
     ):
@@ -206,7 +206,7 @@ def test_the_default_local_cluster_is_private_and_chunks_keep_order(tmp_path: Pa
         "threads_per_worker": 1,
         "processes": True,
         "host": "127.0.0.1",
-        "dashboard_address": None,
+        "dashboard_address": "127.0.0.1:0",
     }
     docs = [Document(url=f"https://example.org/{i}", kind="text") for i in range(7)]
     parts = chunked(docs, 3)

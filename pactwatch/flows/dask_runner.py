@@ -9,7 +9,8 @@ spaCy pipeline once (a worker plugin loads it when the worker joins, and
 `load_pipeline` is cached per process), not once per chunk.
 
 The cluster is a `distributed.LocalCluster` of `[run] dask_workers` processes
-(one per CPU by default) bound to 127.0.0.1 with no dashboard, started in the
+(one per CPU by default) bound to 127.0.0.1, with no dashboard (the scheduler's own
+HTTP endpoint takes a free loopback port, never 8787 on every interface), started in the
 background while the run reads the warehouse and fetches; or the scheduler at
 `[run] task_runner_address`, whose workers must have pactwatch and the model
 installed. Chunks are cut in document order and joined back in that order, so
@@ -102,7 +103,7 @@ def _runner(cfg: Config) -> Any:
             "threads_per_worker": 1,
             "processes": True,
             "host": "127.0.0.1",
-            "dashboard_address": None,
+            "dashboard_address": "127.0.0.1:0",
         },
     )
 
