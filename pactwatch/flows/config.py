@@ -88,6 +88,19 @@ class ExtractConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RunConfig:
+    """`[run]`: where parse-and-extract runs. `threads` (the default) extracts in the
+    run's own process; `dask` spreads it over Dask workers in chunks of `chunk_size`
+    articles: a local cluster of `dask_workers` processes (0: one per CPU), or the
+    scheduler at `task_runner_address` ("tcp://host:8786")."""
+
+    task_runner: Literal["threads", "dask"] = "threads"
+    task_runner_address: str | None = None
+    dask_workers: int = 0
+    chunk_size: int = 100
+
+
+@dataclass(frozen=True, slots=True)
 class ReportConfig:
     """`[report]`: an HTML report (`pactwatch report`) refreshed after every run."""
 
@@ -207,6 +220,7 @@ class Config:
     gazetteer: GazetteerConfig = field(default_factory=GazetteerConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     report_path: Path | None = None  # [report] path, resolved like the warehouse's
+    run: RunConfig = field(default_factory=RunConfig)
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -223,6 +237,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "alerts": AlertsConfig,
     "extract": ExtractConfig,
     "report": ReportConfig,
+    "run": RunConfig,
 }
 _TOP = (*_SECTIONS, "sources", "channels", "gazetteer")
 
@@ -520,6 +535,33 @@ def _check_ranges(
             raise ConfigError(f"{where}: {key} must not be negative (got {nvalue:g})")
 
 
+# A Dask scheduler address: tcp://host:port (or tls://, ws://, wss://, or host:port).
+_DASK_ADDRESS = re.compile(
+    r"^(?:(?:tcp|tls|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$"
+)
+
+
+def _check_run(where: str, run: RunConfig) -> None:
+    """`[run]`: an address only for Dask, and one Dask can connect to; sizes >= 0 / 1."""
+    address = run.task_runner_address
+    if address is not None and run.task_runner != "dask":
+        raise ConfigError(
+            f'{where}: run.task_runner_address needs run.task_runner = "dask"'
+            f" (got {run.task_runner!r})"
+        )
+    if address is not None and not _DASK_ADDRESS.match(address):
+        raise ConfigError(
+            f"{where}: run.task_runner_address must be a Dask scheduler address such as"
+            f" tcp://127.0.0.1:8786 (got {address!r})"
+        )
+    if run.dask_workers < 0:
+        raise ConfigError(
+            f"{where}: run.dask_workers must not be negative (got {run.dask_workers})"
+        )
+    if run.chunk_size < 1:
+        raise ConfigError(f"{where}: run.chunk_size must be at least 1 (got {run.chunk_size})")
+
+
 def load_config(
     path: str | Path | None = None, *, environ: Mapping[str, str] | None = None
 ) -> Config:
@@ -539,6 +581,7 @@ def load_config(
     gazetteer = section(GazetteerConfig, "gazetteer")
     extract = section(ExtractConfig, "extract")
     report = section(ReportConfig, "report")
+    run = section(RunConfig, "run")
     raw_sources = raw.get("sources", [])
     raw_channels = raw.get("channels", [{"type": "console"}])
     if not isinstance(raw_sources, list) or not isinstance(raw_channels, list):
@@ -554,6 +597,7 @@ def load_config(
     )
 
     _check_ranges(where, warehouse=warehouse, fetch=fetch, alerts=alerts)
+    _check_run(where, run)
     wpath = Path(warehouse.path)
     if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
         wpath = file.parent / wpath
@@ -576,4 +620,5 @@ def load_config(
         gazetteer=gazetteer,
         extract=extract,
         report_path=rpath,
+        run=run,
     )
