@@ -498,7 +498,8 @@ def scale_out(n: int, work: Path, results: dict[str, Any], workers: list[int]) -
     for w in workers[1:]:
         out[f"speedup_{w}_vs_{workers[0]}"] = round(base / out[f"dask_{w}"]["work_s"], 3)
     out["two_prefect_workers_on_ducklake"] = (
-        "TODO(lead): filled after the DuckLake and Prefect-worker branch merges"
+        "not measured: needs the DuckLake warehouse and Prefect work-pool deployments "
+        "(issue 15 items 1-3), which are not built yet"
     )
     results["scale_out"] = out
     print(f"  scale-out: {json.dumps(out)}", flush=True)
