@@ -100,6 +100,13 @@ ROWS: list[Row] = [
     ),
     ("join_by_verb", "Nepal joined the EU research programme last year.", set()),
     (
+        # a word the coalition's own name stands for takes any description ("the ILRS"
+        # is a project); a title-case line is read in sentence case
+        "join_by_verb",
+        "Nepal Formally Joins China's ILRS Moon Project",
+        {("joined", "ilrs", "NP", None, "asserted")},
+    ),
+    (
         "leave_by_verb",
         "Laos and Nepal have exited the BRICS trade bloc.",
         {("left", "brics", "LA", None, "asserted"), ("left", "brics", "NP", None, "asserted")},

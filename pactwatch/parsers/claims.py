@@ -21,7 +21,12 @@ from pactwatch.parsers.gazetteer import Gazetteer, Mention
 from pactwatch.parsers.masking import Masked, mask
 from pactwatch.parsers.model import Claim
 from pactwatch.parsers.nlp import DEFAULT_MODEL, Vocabulary, load_pipeline, vocabulary
-from pactwatch.parsers.organisations import find_organisations, merge_mentions, open_coalitions
+from pactwatch.parsers.organisations import (
+    find_organisations,
+    headline_case,
+    merge_mentions,
+    open_coalitions,
+)
 from pactwatch.parsers.relations import claims_from_tree
 from pactwatch.parsers.rules import RawClaim, apply_rules
 from pactwatch.parsers.sentences import split_sentences
@@ -34,7 +39,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-30"
+EXTRACTOR_VERSION = "2026.12.07-31"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -419,9 +424,27 @@ def _parse_claims(
     if not todo:
         return out
     nlp = load_pipeline(model)
-    for i, doc in zip(todo, nlp.pipe(steps[i].sentence for i in todo), strict=True):
+    texts = (_as_parsed(steps[i]) for i in todo)
+    for i, doc in zip(todo, nlp.pipe(texts), strict=True):
         out[i] = claims_from_tree(Sentence(doc, steps[i].masked, gaz, vocab, main))
     return out
+
+
+def _as_parsed(step: _Step) -> str:
+    """The sentence as the parser should see it. A headline in title case ("Pakistan
+    Officially Joins China's ILRS Moon Project") is read in sentence case, its names
+    kept: the tagger takes capitalised verbs for names otherwise. Same length, so the
+    slots still map onto the tokens."""
+    text = step.sentence
+    if not headline_case(text):
+        return text
+    keep = [(s.start, s.end) for s in step.masked.slots.values()]
+    out = list(text)
+    for m in re.finditer(r"[A-Z][a-z'’-]+", text):
+        if m.start() == 0 or any(a <= m.start() < b for a, b in keep):
+            continue
+        out[m.start()] = text[m.start()].lower()
+    return "".join(out)
 
 
 def _institution_nouns(

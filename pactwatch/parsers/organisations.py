@@ -60,6 +60,7 @@ __all__ = [
     "OrgMention",
     "actors_in_claims",
     "find_organisations",
+    "headline_case",
     "merge_mentions",
     "open_coalitions",
     "org_slug",
@@ -166,7 +167,7 @@ def org_slug(name: str) -> str:
     )
 
 
-def _headline_case(sentence: str) -> bool:
+def headline_case(sentence: str) -> bool:
     """ "Rocket Lab Signs Deal With Luxembourg": most mixed-case words capitalised."""
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sentence) if not w.isupper()]
     if len(words) < 4:
@@ -233,7 +234,7 @@ class _Finder:
         self.text = text
         self.gaz = gaz
         self.named = sorted(named)
-        self.headlines = [(s, e) for s, e, sent in split_sentences(text) if _headline_case(sent)]
+        self.headlines = [(s, e) for s, e, sent in split_sentences(text) if headline_case(sent)]
 
     def _in_headline(self, start: int) -> bool:
         return any(s <= start < e for s, e in self.headlines)

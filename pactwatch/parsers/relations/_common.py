@@ -123,20 +123,26 @@ _GROUPING_WORDS = _CHARTER_WORDS | frozenset(
 )
 
 
+def _describing_words(s: Sentence, lemma: str) -> frozenset[str] | None:
+    """The words that may describe a coalition's text, grouping or programme without
+    making it another thing; None when the noun is none of those."""
+    if lemma in _CHARTERS:
+        return _CHARTER_WORDS | _NEUTRAL
+    if lemma in s.vocab["coalition_nouns"]:
+        return _GROUPING_WORDS | _NEUTRAL
+    if lemma in _PROGRAMMES:
+        return _NEUTRAL  # "the EU space programme" is a programme the EU runs
+    return None
+
+
 def charter_of(s: Sentence, noun: Token) -> str | None:
     """ "the ILRS agreement", "the BRICS charter": the definite text of one coalition, named
     by a compound; "the EU trade agreement" is another text, with the EU as one party.
     Likewise a coalition's own programme or grouping ("China's ILRS project", "the
     ASEAN trade bloc")."""
     lemma = noun.lemma_.lower()
-    if lemma in _CHARTERS:
-        allowed = _CHARTER_WORDS | _NEUTRAL
-    elif lemma in s.vocab["coalition_nouns"]:
-        allowed = _GROUPING_WORDS | _NEUTRAL
-    elif lemma in _PROGRAMMES:
-        # "the EU space programme" is a programme the EU runs, not the EU
-        allowed = _NEUTRAL
-    else:
+    allowed = _describing_words(s, lemma)
+    if allowed is None:
         return None
     definite = (
         (t.dep_ == "det" and t.lower_ == "the") or t.dep_ in ("poss", "case")
@@ -149,6 +155,7 @@ def charter_of(s: Sentence, noun: Token) -> str | None:
     if not any(definite) and not after_possessive:
         return None
     owners: list[str] = []
+    other: list[str] = []
     for t in noun.subtree:
         if t.i >= noun.i:
             break
@@ -157,9 +164,18 @@ def charter_of(s: Sentence, noun: Token) -> str | None:
         aid = s.actor(t)
         if s.is_coalition(aid) and aid is not None:
             owners.append(aid)
-        elif aid is not None or t.lower_ not in allowed:
-            return None  # "the EU-China agreement", "the ILRS preparatory group"
-    return owners[0] if len(set(owners)) == 1 else None
+        elif aid is not None:
+            return None  # "the EU-China agreement"
+        elif t.lower_ not in allowed:
+            other.append(t.lower_)
+    if len(set(owners)) != 1:
+        return None
+    # a word the coalition's own name stands for ("the ILRS moon project": the ILRS is a
+    # project) takes any description; else another word makes it something else ("the
+    # ILRS preparatory group", "the EU space programme")
+    if other and lemma not in s.gazetteer.anaphors(owners[0]):
+        return None
+    return owners[0]
 
 
 def purpose_coalitions(s: Sentence, clause: Token) -> list[str]:
