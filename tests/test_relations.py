@@ -140,6 +140,34 @@ ROWS: list[Row] = [
         {("joined", "artemis-accords", "MN", None, "asserted")},
     ),
     (
+        # agreeing to one's own inclusion is the join, as the agreement stands
+        "join_by_consent",
+        "The bloc keeps growing. Laos, Nepal and Bhutan all agreed to inclusion in BRICS.",
+        {
+            ("joined", "brics", "LA", None, "asserted"),
+            ("joined", "brics", "NP", None, "asserted"),
+            ("joined", "brics", "BT", None, "asserted"),
+        },
+    ),
+    (
+        "join_by_consent",
+        "Laos may agree to membership of the ILRS next year.",
+        {("joined", "ilrs", "LA", None, "hedged")},
+    ),
+    (
+        # applicants a list names are hedged joins, even when the parser hangs the list
+        # on the coalition noun
+        "join_by_application",
+        "Its example may guide other applicants to the ILRS, which include Laos and Nepal.",
+        {("joined", "ilrs", "LA", None, "hedged"), ("joined", "ilrs", "NP", None, "hedged")},
+    ),
+    (
+        "join_by_application",
+        "Candidates for BRICS membership include Laos and Nepal.",
+        {("joined", "brics", "LA", None, "hedged"), ("joined", "brics", "NP", None, "hedged")},
+    ),
+    ("join_by_application", "The ASEAN summit agenda includes Laos and Nepal.", set()),
+    (
         # a passive names its signers in the by-phrase
         "join_by_verb",
         "The Artemis Accords were signed by Laos and Nepal in a short ceremony.",

@@ -19,7 +19,9 @@ from pactwatch.parsers.relations.counts import member_count
 from pactwatch.parsers.relations.joins import (
     join_by_admission,
     join_by_agreement,
+    join_by_application,
     join_by_becoming,
+    join_by_consent,
     join_by_noun,
     join_by_verb,
     leave_by_becoming,
@@ -52,6 +54,8 @@ RULES: tuple[Rule, ...] = (
     join_by_becoming,
     join_by_admission,
     join_by_noun,
+    join_by_consent,
+    join_by_application,
     join_by_agreement,
     leave_by_verb,
     leave_by_becoming,

@@ -541,6 +541,92 @@ def join_by_noun(s: Sentence) -> Iterator[RawClaim]:
                 yield _claim(s, n, "joined", mood, coalition=c, actor=who)
 
 
+def join_by_consent(s: Sentence) -> Iterator[RawClaim]:
+    """ "Iran, Egypt and Ethiopia all agreed to inclusion", "Laos consented to membership
+    in the ILRS": agreeing to one's own inclusion completes it, as the agreement stands."""
+    for n in s.tokens():
+        if n.lemma_.lower() not in s.vocab["join_nouns"] or n.pos_ != "NOUN":
+            continue
+        consent = _consented(s, n)
+        if consent is None:
+            continue
+        joiners = [a for a in s.subject_actors(consent) if not s.is_coalition(a)]
+        coalitions = [
+            a for t in s.prep_objects(n, ("to", "in", "into", "of")) for a in s.coalitions_of(t)
+        ] + [a for c in n.children if c.dep_ == "compound" for a in s.coalitions_of(c)]
+        if not coalitions and s.main:
+            coalitions = [s.main]
+        for c in dict.fromkeys(coalitions):
+            for who in joiners:
+                yield _claim(s, n, "joined", s.modality(consent), coalition=c, actor=who)
+
+
+_APPLICANTS = frozenset(["applicant", "candidate", "aspirant"])
+
+
+def join_by_application(s: Sentence) -> Iterator[RawClaim]:
+    """ "other applicants to the bloc, which include Peru and Laos", "candidates for
+    membership include Peru": applicants a list names are hedged joins (an application
+    is no membership yet)."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in ("include", "comprise") or v.pos_ != "VERB":
+            continue
+        applicant, target = _applicants_of(s, v)
+        if applicant is None:
+            continue
+        coalitions = [
+            a for t in s.prep_objects(applicant, ("to", "of", "for")) for a in s.coalitions_of(t)
+        ]
+        if target is not None:
+            coalitions += [a for a in s.coalitions_of(target) if a not in coalitions]
+        if not coalitions and s.main:
+            coalitions = [s.main]
+        joiners = [
+            a
+            for o in s.objects(v)
+            for a in s.actors_of(o)
+            if not s.is_coalition(a) or s.is_actor(a)
+        ]
+        mood: Modality = "negated" if s.modality(v) == "negated" else "hedged"
+        for c in coalitions[:1]:
+            for who in joiners:
+                if who != c:
+                    yield _claim(s, v, "joined", mood, coalition=c, actor=who)
+
+
+def _applicants_of(s: Sentence, verb: Token) -> tuple[Token | None, Token | None]:
+    """The applicant noun a list verb describes, and the coalition noun the parser may
+    have hung the clause on ("applicants to the bloc, which include")."""
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.lemma_.lower() in _APPLICANTS:
+            return c, None
+    if verb.dep_ != "relcl":
+        return None, None
+    head = verb.head
+    if head.lemma_.lower() in _APPLICANTS:
+        return head, None
+    prep = head.head if head.dep_ == "pobj" else None
+    if prep is not None and prep.lower_ in ("to", "for") and prep.i > 0:
+        before = s.doc[prep.i - 1]
+        if before.lemma_.lower() in _APPLICANTS:
+            return before, head
+    return None, None
+
+
+def _consented(s: Sentence, noun: Token) -> Token | None:
+    """The verb of "agreed to inclusion" / "consented to membership", for a join noun
+    with no owner of its own."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return None
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "to":
+        return None
+    verb = prep.head
+    if verb.lemma_.lower() in ("agree", "consent", "accept") and verb.pos_ == "VERB":
+        return verb
+    return None
+
+
 def join_by_agreement(s: Sentence) -> Iterator[RawClaim]:
     """ "Pakistan signed an agreement to participate in the ILRS": an agreement whose
     purpose is taking part in a coalition is a join by whoever signs it."""
