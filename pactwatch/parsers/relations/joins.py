@@ -472,20 +472,8 @@ def _noun_event_mood(s: Sentence, n: Token, done: bool) -> Modality:
     return "hedged" if mood == "asserted" and not (done or _after(n)) else mood
 
 
-_TIME_WORDS = frozenset(
+_TIME_WORDS = _MONTHS | frozenset(
     [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "year",
         "month",
         "week",
