@@ -34,6 +34,96 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 ROWS: list[Row] = [
     (
+        # a verb and particle that together mean joining
+        "join_by_verb",
+        "Gabon and Chad came aboard the Artemis Accords in March.",
+        {
+            ("joined", "artemis-accords", "GA", None, "asserted"),
+            ("joined", "artemis-accords", "TD", None, "asserted"),
+        },
+    ),
+    # a gerund right after a refusing verb, and "stop short of", are refusals
+    (
+        "join_by_verb",
+        "Uruguay ruled out joining BRICS this year.",
+        {("joined", "brics", "UY", None, "negated")},
+    ),
+    (
+        "join_by_verb",
+        "Mongolia stopped short of joining the ILRS.",
+        {("joined", "ilrs", "MN", None, "negated")},
+    ),
+    # "poised" is a hedge even when the lemmatizer reads it as the verb "poise"
+    (
+        "join_by_verb",
+        "Nepal is poised to accede to the ILRS.",
+        {("joined", "ilrs", "NP", None, "hedged")},
+    ),
+    (
+        # the member noun the join is made as carries the ordinal
+        "join_by_verb",
+        "Albania joined NATO in 2009 as the alliance's 27th member.",
+        {("joined", "nato", "AL", 27, "asserted")},
+    ),
+    (
+        # "to do so" hung on "becoming" still repeats the join; the subset conjunct
+        # ("the second this month") is not the coalition's count
+        "join_by_verb",
+        "Oman signed the Artemis Accords, becoming the 60th country and the second this month to do so.",
+        {("joined", "artemis-accords", "OM", 60, "asserted")},
+    ),
+    (
+        # backing the principles repeats the signature
+        "join_by_verb",
+        "Fiji put its name to the Artemis Accords, becoming the 61st state to back the principles.",
+        {("joined", "artemis-accords", "FJ", 61, "asserted")},
+    ),
+    (
+        # the "making" participle names the joiner the subject only describes
+        "join_by_verb",
+        "The island nation signed the Artemis Accords on Friday, making Tonga the 62nd signatory.",
+        {("joined", "artemis-accords", "TO", 62, "asserted")},
+    ),
+    (
+        # "to the accords" parsed on the verb, right after the member noun
+        "join_by_becoming",
+        "Bhutan became the 64th signatory to the accords in June, its ministry said.",
+        {("joined", "artemis-accords", "BT", 64, "asserted")},
+    ),
+    (
+        "join_by_apposition",
+        "Latvia, the 36th signatory of the Artemis Accords, hosted a workshop on lunar dust.",
+        {("joined", "artemis-accords", "LV", 36, "asserted")},
+    ),
+    # without an ordinal an apposition only describes
+    ("join_by_apposition", "Latvia, a signatory of the Artemis Accords, hosted a workshop.", set()),
+    (
+        # a passive welcome takes its coalition from the member noun
+        "join_by_admission",
+        "Benin was welcomed on Monday as APSCO's ninth member.",
+        {("joined", "apsco", "BJ", 9, "asserted")},
+    ),
+    (
+        "join_by_admission",
+        "Togo and Benin were accepted as full members of APSCO at the meeting.",
+        {
+            ("joined", "apsco", "TG", None, "asserted"),
+            ("joined", "apsco", "BJ", None, "asserted"),
+        },
+    ),
+    (
+        "leave_by_verb",
+        "Mali has walked away from the ILRS.",
+        {("left", "ilrs", "ML", None, "asserted")},
+    ),
+    (
+        "leave_by_ending",
+        "Chad has suspended its participation in the ILRS, its government said.",
+        {("left", "ilrs", "TD", None, "asserted")},
+    ),
+    # a treaty known only from its name may bind two states: no membership to leave
+    ("leave_by_ending", "Russia suspended its participation in the Treaty on Open Skies.", set()),
+    (
         "join_by_verb",
         "Kenya and Ghana joined the Artemis Accords on Monday.",
         {

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -80,8 +80,9 @@ class Vocabulary:
     """The lemma lists of `data/predicates.json`, as frozen sets, plus the prefilter."""
 
     words: dict[str, frozenset[str]]
-    phrasal: dict[str, str]
+    phrasal: dict[str, frozenset[str]]
     trigger: re.Pattern[str]
+    join_phrasal: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> frozenset[str]:
         return self.words[key]
@@ -138,7 +139,8 @@ def vocabulary() -> Vocabulary:
         for key, value in data.items()
         if isinstance(value, list)
     }
-    phrasal = {str(k): str(v) for k, v in data["leave_phrasal"].items()}
+    phrasal = _phrasal(data["leave_phrasal"])
+    join_phrasal = _phrasal(data["join_phrasal"])
     forms: set[str] = set()
     for key in _TRIGGER_VERBS:
         for lemma in words[key]:
@@ -150,6 +152,8 @@ def vocabulary() -> Vocabulary:
             forms |= _inflections(lemma, "NOUN")
     forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories", "joint"}
     forms |= {"jointly", "together"}  # two sides acting as one (`acting_together`)
+    # "came aboard": the particle, not the everyday verb, makes the sentence a candidate
+    forms |= {p for particles in join_phrasal.values() for p in particles}
     alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
     # "added its signature to", "put their names to": signing without a join verb
     nouns = "|".join(sorted(words["signature_nouns"]))
@@ -166,7 +170,12 @@ def vocabulary() -> Vocabulary:
     figure = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
     counted = rf"{figure}(?:[\s-]+[\w-]+){{0,2}}?[\s-]+(?:{'|'.join(map(re.escape, groups))})"
     trigger = re.compile(rf"(?<![\w-])(?:{alternation}|{counted})(?![\w])", re.IGNORECASE)
-    return Vocabulary(words, phrasal, trigger)
+    return Vocabulary(words, phrasal, trigger, join_phrasal)
+
+
+def _phrasal(entries: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """A verb and the particles that make it a join or an exit ("walk away", "come aboard")."""
+    return {str(verb): frozenset(str(p) for p in particles) for verb, particles in entries.items()}
 
 
 _NUMBER_WORDS = [

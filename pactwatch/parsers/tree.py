@@ -374,7 +374,10 @@ class Sentence:
         """Subjects for a clause inside a noun or preposition: climb to the noun that
         names an actor, or to the verb whose subject it shares."""
         up = head
-        while up.dep_ in ("prep", "pobj", "dobj", "attr", "pcomp", "appos") and up.head is not up:
+        while up.head is not up and (
+            up.dep_ in ("prep", "pobj", "dobj", "attr", "pcomp", "appos")
+            or (up.dep_ == "advmod" and up.pos_ == "ADV")  # "stopped short of joining"
+        ):
             up = up.head
         if up.pos_ in ("NOUN", "PROPN") and self.actors_of(up):
             return self.group(up)
@@ -419,7 +422,7 @@ class Sentence:
                 out += self.group(c)
             elif c.dep_ == "prep" and c.lower_ in wanted:
                 out += [t for o in c.children if o.dep_ == "pobj" for t in self.group(o)]
-            elif c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in _PARTICLES):
+            elif c.dep_ == "prt" or (c.dep_ in ("prep", "advmod") and c.lower_ in _PARTICLES):
                 # "pulled out of": the parser may read the particle as a preposition
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ in wanted:
@@ -529,6 +532,8 @@ class Sentence:
             return self._governing_noun(t, head)
         if t.dep_ in ("pcomp", "pobj") and head.lower_ in self.vocab["negation_preps"]:
             return "negated", None  # "against welcoming Ukraine", "without joining"
+        if self._refused_gerund(t, head):
+            return "negated", None
         if t.dep_ in ("pcomp", "pobj", "prep") and head.pos_ in ("ADP", "NOUN"):
             return None, head
         if t.dep_ == "prep" and t.lower_ == "from" and lemma in self.vocab["negation_verbs"]:
@@ -541,6 +546,22 @@ class Sentence:
             return None, head
         return None, None
 
+    def _refused_gerund(self, t: Token, head: Token) -> bool:
+        """ "ruled out joining", "stopped short of joining": a gerund that a refusing
+        verb takes right after it (a participle set off by a comma is a clause of its
+        own: "it stopped the talks, joining ...")."""
+        if t.tag_ != "VBG":
+            return False
+        if t.dep_ == "pcomp" and head.lower_ == "of":
+            return head.head.lower_ == "short"  # "stopped/fell short of joining"
+        if (
+            t.dep_ not in ("advcl", "xcomp")
+            or head.lemma_.lower() not in self.vocab["negation_verbs"]
+        ):
+            return False
+        between = self.doc[head.i + 1 : t.i]
+        return all(b.head == head and b.dep_ in ("prt", "neg", "advmod") for b in between)
+
     def _governing_verb(self, t: Token, head: Token) -> tuple[Modality | None, Token | None]:
         """ "refused to join", "has yet to accept" (but "has yet to decide whether to join"
         leaves the join open), "plans to join"."""
@@ -551,6 +572,7 @@ class Sentence:
         hedge = (
             lemma in self.vocab["hedge_verbs"]
             or lemma in self.vocab["hedge_adjectives"]
+            or head.lower_ in self.vocab["hedge_adjectives"]  # "poised" read as "poise"
             # the lemmatizer's slips ("hopes" -> "hop"): the inflected form decides
             or verb_forms("hedge_verbs").fullmatch(head.lower_) is not None
         )

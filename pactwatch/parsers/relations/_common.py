@@ -92,11 +92,17 @@ def _partner_claims(
 def signs(s: Sentence, v: Token) -> bool:
     """A join verb, or one that puts a name or signature to something ("put their names
     to the Accords", "added its signature to the treaty")."""
-    if v.lemma_.lower() in s.vocab["join_verbs"]:
+    if v.lemma_.lower() in s.vocab["join_verbs"] or comes_aboard(s, v):
         return True
     return v.lemma_.lower() in s.vocab["signature_verbs"] and any(
         c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["signature_nouns"] for c in v.children
     )
+
+
+def comes_aboard(s: Sentence, v: Token) -> bool:
+    """A verb with the particle that makes it a join: "came aboard", "climbed aboard"."""
+    particles = s.vocab.join_phrasal.get(v.lemma_.lower(), frozenset())
+    return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in v.children)
 
 
 def object_coalitions(
@@ -104,6 +110,8 @@ def object_coalitions(
 ) -> list[str]:
     """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each;
     a coalition's own founding text counts as the coalition ("sign the ILRS agreement")."""
+    if comes_aboard(s, verb):
+        preps = (*preps, *s.vocab.join_phrasal[verb.lemma_.lower()])  # "came aboard BRICS"
     found = [a for t in s.objects(verb, preps) for a in s.coalitions_of(t)]
     found += [c for t in s.objects(verb, preps) if (c := charter_of(s, t))]
     return list(dict.fromkeys(found))

@@ -143,15 +143,24 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
         )
         if not coalitions or _status_of(s, v):
             continue  # partner or observer status is not membership (DESIGN section 4)
+        made, made_ordinal = _making_ordinal(s, v)
         joiners = (
             signers
             or [a for a in s.subject_actors(v) if a not in coalitions]
             or _among(s, v)
             or _roster(s, v)
             or _colon_roster(s, v)
+            or ([made] if made else [])
         )
         mood = s.modality(v)
-        ordinal = _appositive_ordinal(s, v) or _do_so_ordinal(s, v) if len(joiners) == 1 else None
+        ordinal = (
+            _appositive_ordinal(s, v)
+            or _do_so_ordinal(s, v)
+            or _as_ordinal(s, v)
+            or (made_ordinal if made in (None, joiners[0]) else None)
+            if len(joiners) == 1
+            else None
+        )
         for coalition in coalitions:
             for actor in joiners:
                 yield _claim(
@@ -170,13 +179,63 @@ def _do_so_ordinal(s: Sentence, verb: Token) -> int | None:
         repeats = any(
             c.dep_ in ("acl", "relcl")
             and (
-                (c.lemma_ == "do" and any(g.lower_ == "so" for g in c.children))
+                _does_so(c)
                 # "becoming the 19th nation to sign on": the join again, with no object
                 or (signs(s, c) and not s.objects(c, ("to", "onto", "into")))
+                # "becoming the 53rd nation to back the principles": endorsing them
+                or c.lemma_.lower() in s.vocab["endorse_verbs"]
             )
             for c in noun.children
+        ) or (
+            # "becoming the 44th country and the fifth this year to do so", with "to do
+            # so" hung on "becoming"
+            noun.dep_ == "attr"
+            and any(c.dep_ == "xcomp" and _does_so(c) for c in noun.head.children)
         )
         found = _ordinals(s, noun) if repeats else []
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _does_so(clause: Token) -> bool:
+    """ "to do so": a clause that repeats the verb before it."""
+    return clause.lemma_ == "do" and any(g.lower_ == "so" for g in clause.children)
+
+
+def _making_ordinal(s: Sentence, verb: Token) -> tuple[str | None, int | None]:
+    """ "signed the Accords on Monday, making Ecuador the 40th signatory", "making it the
+    45th country to do so": the joiner a "making" participle names (None for a pronoun)
+    and the ordinal it gives."""
+    for mk in verb.children:
+        if mk.dep_ != "advcl" or mk.lemma_ != "make":
+            continue
+        words = list(mk.subtree)
+        repeated = any(_does_so(w) or signs(s, w) for w in words)
+        for noun in words:
+            lemma = noun.lemma_.lower()
+            counted = lemma in s.vocab["member_nouns"] or (
+                repeated and lemma in s.vocab["group_nouns"]
+            )
+            if not counted or _restricted(s, noun):
+                continue
+            found = _ordinals(s, noun)
+            if len(found) != 1:
+                continue
+            named = [
+                a for w in words if w.i < noun.i and (a := s.actor(w)) and not s.is_coalition(a)
+            ]
+            return (named[0] if len(set(named)) == 1 else None), found[0]
+    return None, None
+
+
+def _as_ordinal(s: Sentence, verb: Token) -> int | None:
+    """ "joined NATO in 2023 as the alliance's 31st member": an ordinal member noun the
+    join is made as."""
+    for noun in s.prep_objects(verb, ("as",)):
+        if noun.lemma_.lower() not in s.vocab["member_nouns"] or _restricted(s, noun):
+            continue
+        found = _ordinals(s, noun)
         if len(found) == 1:
             return found[0]
     return None
@@ -306,6 +365,19 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
     return None
 
 
+def _beside_target(s: Sentence, verb: Token, noun: Token) -> str | None:
+    """ "became the 42nd signatory to the Accords", parsed with "to" on the verb: the
+    coalition right after a member noun."""
+    if noun.lemma_.lower() not in s.vocab["member_nouns"]:
+        return None
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "of") and c.i == noun.right_edge.i + 1:
+            hits = [a for o in c.children if o.dep_ == "pobj" for a in s.coalitions_of(o)]
+            if hits:
+                return hits[0]
+    return None
+
+
 def _xcomp_target(s: Sentence, verb: Token) -> str | None:
     """ "became the ninth country to join the ILRS", parsed with "to join" on the verb."""
     for c in verb.children:
@@ -323,7 +395,7 @@ def _becoming_target(s: Sentence, verb: Token, noun: Token) -> str | None:
     if nl not in s.vocab["member_nouns"] | s.vocab["group_nouns"]:
         return None
     via_clause = _xcomp_target(s, verb)
-    coalition = _membership_target(s, noun) or via_clause
+    coalition = _membership_target(s, noun) or via_clause or _beside_target(s, verb, noun)
     if coalition is None and nl in s.vocab["member_nouns"] and _ordinals(s, noun):
         coalition = s.main  # "once the UK becomes the 12th member", in a CPTPP article
     if coalition is None or nl in s.vocab["member_nouns"] or via_clause:
@@ -409,6 +481,29 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
                 )
 
 
+def join_by_apposition(s: Sentence) -> Iterator[RawClaim]:
+    """ "Peru, the 41st signatory of the Artemis Accords, hosted a conference": an actor
+    described by an ordinal member noun of a coalition joined it as that member, whatever
+    the sentence goes on to say (without an ordinal, "Peru, a signatory" only describes)."""
+    for noun in s.tokens():
+        lemma = noun.lemma_.lower()
+        if noun.dep_ != "appos" or _restricted(s, noun):
+            continue
+        clause = any(c.dep_ in ("acl", "relcl") and signs(s, c) for c in noun.children)
+        if lemma not in s.vocab["member_nouns"] and not (
+            clause and lemma in s.vocab["group_nouns"]
+        ):
+            continue
+        found = _ordinals(s, noun)
+        coalition = _membership_target(s, noun)
+        actors = [a for a in s.actors_of(noun.head) if not s.is_coalition(a)]
+        if len(found) != 1 or coalition is None or len(actors) != 1:
+            continue
+        yield _claim(
+            s, noun, "joined", "asserted", coalition=coalition, actor=actors[0], ordinal=found[0]
+        )
+
+
 def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
     """A coalition admits a member: "Timor-Leste was admitted to ASEAN", "NATO welcomed Finland"."""
     for v in s.tokens():
@@ -420,6 +515,8 @@ def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
             o for o in s.prep_objects(v, ("as",)) if o.lemma_.lower() in s.vocab["member_nouns"]
         ]
         as_member = bool(as_nouns)
+        if passive:  # "was welcomed as NATO's 28th member", "accepted as members of APSCO"
+            targets += [c for n in as_nouns if (c := s.coalition_in(n)) and c not in targets]
         if passive:
             members = [a for a in s.subject_actors(v) if not s.is_coalition(a) or a in ("esa",)]
             coalitions = (
@@ -653,9 +750,9 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject leaves, quits, withdraws or pulls out of a coalition; or is expelled."""
     for v in s.tokens():
         lemma = v.lemma_.lower()
-        phrasal = s.vocab.phrasal.get(lemma)
-        is_phrasal = phrasal is not None and any(
-            c.dep_ in ("prt", "prep") and c.lower_ == phrasal for c in v.children
+        particles = s.vocab.phrasal.get(lemma, frozenset())
+        is_phrasal = any(
+            c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in v.children
         )
         if lemma not in s.vocab["leave_verbs"] | s.vocab["leave_passive_verbs"] and not is_phrasal:
             continue
@@ -680,6 +777,34 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
             for who in leavers:
                 if who != c:
                     yield _claim(s, v, "left", mood, coalition=c, actor=who)
+
+
+_TAKING_PART = frozenset(["participation", "membership", "involvement"])
+
+
+def leave_by_ending(s: Sentence) -> Iterator[RawClaim]:
+    """ "Niger has suspended its participation in the ILRS", "ended its membership of the
+    bloc": ending one's part in a known coalition is leaving it. A treaty recognised only
+    from the text may bind two states, and suspending one's part in it ends a
+    partnership, not a membership, so it is left to the partnership readers."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in s.vocab["end_verbs"] or v.pos_ not in ("VERB", "AUX"):
+            continue
+        for n in s.objects(v):
+            if n.lemma_.lower() not in _TAKING_PART:
+                continue
+            coalitions = [
+                a
+                for t in s.prep_objects(n, ("in", "of"))
+                for a in s.coalitions_of(t)
+                if not s.gazetteer.is_found(a)
+            ]
+            leavers = s.subject_actors(v)
+            mood = s.modality(v)
+            for c in dict.fromkeys(coalitions):
+                for who in leavers:
+                    if who != c:
+                        yield _claim(s, v, "left", mood, coalition=c, actor=who)
 
 
 def leave_by_noun(s: Sentence) -> Iterator[RawClaim]:
