@@ -13,12 +13,12 @@ import pytest
 from tests.eval.score import Scores, load_gold, report, score
 
 # The gates were F1 >= 0.90 and precision >= 0.92; the floors stand at the last
-# measurement (extractor 2026.12.07-26), raised with every gain.
+# measurement (extractor 2026.12.07-26; held-out raised at -34), raised with every gain.
 MIN_F1 = 0.989
 MIN_PRECISION = 0.988
 # The first held-out set (written apart from the rules, scored many times since, so no
 # longer blind; heldout2 is). Its floors: the same rule.
-HELDOUT_MIN_F1 = 0.98
+HELDOUT_MIN_F1 = 0.987
 HELDOUT_MIN_PRECISION = 0.987
 HELDOUT = Path(__file__).resolve().parent / "eval" / "heldout.jsonl"
 

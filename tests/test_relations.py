@@ -863,6 +863,77 @@ ROWS: list[Row] = [
         "Most of NATO's 31 allies have endorsed the Quiet Seas Protocol.",
         {("member_count", "nato", 31, 31, 31, "asserted")},
     ),
+    # a bare figure counts the members the sentence names elsewhere, now only
+    (
+        "member_count",
+        "A decade ago, APSCO had six member states; today it has nine.",
+        {("member_count", "apsco", 9, 9, 9, "asserted")},
+    ),
+    (
+        "member_count",
+        "The ILRS lost three of its members this spring, leaving it with 16.",
+        {("member_count", "ilrs", 16, 16, 16, "asserted")},
+    ),
+    (
+        "member_count",
+        "NATO has 32 allies, compared with 10 for ASEAN.",
+        {
+            ("member_count", "nato", 32, 32, 32, "asserted"),
+            ("member_count", "asean", 10, 10, 10, "asserted"),
+        },
+    ),
+    (
+        "member_count",
+        "ESA has 23 member states, while APSCO counts eight.",
+        {
+            ("member_count", "esa", 23, 23, 23, "asserted"),
+            ("member_count", "apsco", 8, 8, 8, "asserted"),
+        },
+    ),
+    (
+        "member_count",
+        "The accords, which started with eight signatories, now have 59.",
+        {("member_count", "artemis-accords", 59, 59, 59, "asserted")},
+    ),
+    # a figure with no member noun anywhere counts nothing
+    ("member_count", "NATO has 2 problems; it has 3 options.", set()),
+    (
+        "member_count",
+        "The Artemis Accords' roster of 57 signatories keeps growing.",
+        {("member_count", "artemis-accords", 57, 57, 57, "asserted")},
+    ),
+    (
+        "member_count",
+        "Roughly 40 countries are members of the ILRS.",
+        {("member_count", "ilrs", 40, None, None, "asserted")},
+    ),
+    ("member_count", "Three of the founding members are members of NATO.", set()),
+    # a tally someone expects is hedged
+    (
+        "member_count",
+        "Around 70 nations are expected to have signed the Artemis Accords by 2030.",
+        {("member_count", "artemis-accords", 70, None, None, "hedged")},
+    ),
+    (
+        "member_count",
+        "Observers expect about 25 members in the ILRS by 2030.",
+        {("member_count", "ilrs", 25, None, None, "hedged")},
+    ),
+    (
+        "member_count",
+        "The ILRS has attracted some 15 members so far.",
+        {("member_count", "ilrs", 15, None, None, "asserted")},
+    ),
+    (
+        "member_count",
+        "The ILRS has signed up 14 member states.",
+        {("member_count", "ilrs", 14, 14, 14, "asserted")},
+    ),
+    (
+        "member_count",
+        "NATO's membership stands at 32.",
+        {("member_count", "nato", 32, 32, 32, "asserted")},
+    ),
 ]
 
 

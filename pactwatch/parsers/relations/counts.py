@@ -46,6 +46,8 @@ _HAVE = frozenset(
         "unite",
         "gather",
         "consist",
+        "attract",
+        "recruit",
     ]
 )
 
@@ -61,19 +63,10 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
     head = noun.head
     if noun.dep_ in ("compound", "amod", "nmod"):
         return _sized_group(s, head)
-    if noun.dep_ == "nsubj" and _signed_so_far(s, head):
-        # "more than 50 countries have signed the accords": how many have, to date
-        if _part_of_tally(noun, head):
-            return None
-        signed = [a for o in s.objects(head, ("to", "on", "onto")) for a in s.coalitions_of(o)]
-        return signed[0] if signed else None
-    if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in _HAVE:
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return _subject_count(s, noun, head)
+    if noun.dep_ in ("dobj", "attr") and (head.lemma_.lower() in _HAVE or _signs_up(head)):
         return _owner(s, head)
-    if noun.dep_ == "nsubj" and not _part_of_tally(noun, head):
-        # "more than 40 nations are now part of the accords", "belong to the accords"
-        belonged = _belonged_to(s, head)
-        if belonged:
-            return belonged
     if noun.dep_ == "pobj" and head.dep_ in ("agent", "prep"):
         by_phrase = _counted_by_phrase(s, noun, head)
         if by_phrase:
@@ -85,6 +78,45 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
     return None
 
 
+def _subject_count(s: Sentence, noun: Token, verb: Token) -> str | None:
+    """The coalition of a counted subject: "more than 50 countries have signed the
+    accords" (how many have, to date), "about 60 nations are expected to have signed the
+    Accords by 2026", "more than 40 nations are now part of the accords"."""
+    if _part_of_tally(noun, verb):
+        return None  # only some of the members
+    if noun.dep_ == "nsubj" and _signed_so_far(s, verb):
+        signed = [a for o in s.objects(verb, ("to", "on", "onto")) for a in s.coalitions_of(o)]
+        return signed[0] if signed else None
+    expected = _expected_tally(s, verb)
+    if expected or noun.dep_ != "nsubj":
+        return expected
+    return _belonged_to(s, verb)
+
+
+def _signs_up(verb: Token) -> bool:
+    """ "the ILRS has signed up 13 member states": a coalition that signs members up
+    has them."""
+    return verb.lemma_ == "sign" and any(
+        c.dep_ == "prt" and c.lower_ == "up" for c in verb.children
+    )
+
+
+def _tally_clause(s: Sentence, verb: Token) -> Token | None:
+    """The perfect infinitive of a join under a verb: "are expected to have signed"."""
+    for x in verb.children:
+        if x.dep_ == "xcomp" and signs(s, x) and any(a.lemma_ == "have" for a in x.children):
+            return x
+    return None
+
+
+def _expected_tally(s: Sentence, verb: Token) -> str | None:
+    clause = _tally_clause(s, verb)
+    if clause is None:
+        return None
+    hits = [a for o in s.objects(clause, ("to", "on", "onto")) for a in s.coalitions_of(o)]
+    return hits[0] if hits else None
+
+
 def _belonged_to(s: Sentence, verb: Token) -> str | None:
     """A present-tense "be part of" or "belong to" names the coalition counted."""
     if verb.tag_ not in ("VBP", "VBZ"):
@@ -93,10 +125,18 @@ def _belonged_to(s: Sentence, verb: Token) -> str | None:
         hits = [a for o in s.objects(verb, ("to",)) for a in s.coalitions_of(o)]
         return hits[0] if hits else None
     if verb.lemma_ == "be":
-        for attr in (c for c in verb.children if c.dep_ == "attr" and c.lemma_ == "part"):
-            hits = [a for o in s.prep_objects(attr, ("of",)) for a in s.coalitions_of(o)]
-            if hits:
-                return hits[0]
+        for attr in (c for c in verb.children if c.dep_ == "attr"):
+            if attr.lemma_ == "part":
+                hits = [a for o in s.prep_objects(attr, ("of",)) for a in s.coalitions_of(o)]
+                if hits:
+                    return hits[0]
+            elif attr.lemma_.lower() in s.vocab["member_nouns"] and not any(
+                c.dep_ in ("amod", "compound") for c in attr.children
+            ):
+                # "more than 30 countries are members of NATO" (not "founding members")
+                hit = s.coalition_in(attr)
+                if hit:
+                    return hit
     return None
 
 
@@ -153,9 +193,14 @@ def _owner(s: Sentence, verb: Token) -> str | None:
     return None
 
 
+_ROSTERS = frozenset(["roster", "ranks", "list"])
+
+
 def _group_of(s: Sentence, group: Token) -> str | None:
     """ "the NATO family of 30 nations", "the CSTO, a military alliance of six
     states": a body of N members that is, or stands in apposition to, a coalition."""
+    if group.lemma_.lower() in _ROSTERS:
+        return s.coalition_in(group)  # "the Accords' roster of 55 signatories"
     if group.lemma_.lower() not in s.vocab["coalition_nouns"]:
         return None
     hit = s.coalition_in(group)
@@ -208,9 +253,12 @@ def _part_of_tally(noun: Token, verb: Token) -> bool:
 
 
 def _dated_past(s: Sentence, verb: Token) -> bool:
-    """A past-tense verb in a sentence that names a year: "grew to 32 members in 2024"."""
+    """A past-tense verb in a sentence that names a year ("grew to 32 members in 2024")
+    or dates it back ("twenty years ago, ESA had 15 member states")."""
     if verb.tag_ != "VBD":
         return False
+    if any(c.dep_ == "advmod" and c.lower_ == "ago" for c in verb.children):
+        return True
     when = any(
         c.dep_ == "advcl" and any(g.lower_ in ("when", "after", "before") for g in c.children)
         for c in verb.children
@@ -283,8 +331,13 @@ def member_count(s: Sentence) -> Iterator[RawClaim]:
             if coalition and not _dated_past(s, tok.head):
                 seen.add(id(slot))
                 yield _count(s, tok, coalition, slot.quantity, s.modality(tok.head))
+        elif (coalition := _bare_figure(s, tok)) is not None:
+            seen.add(id(slot))
+            yield _count(s, tok, coalition, slot.quantity, _bare_mood(s, tok))
         elif (
-            tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lemma_.lower() in _HAVE
+            tok.dep_ == "pobj"
+            and tok.head.lower_ in ("to", "at")
+            and tok.head.head.lemma_.lower() in _HAVE
         ):
             verb = tok.head.head
             totals = [o for o in s.objects(verb) if o.lemma_.lower() in _TOTALS]
@@ -298,6 +351,75 @@ def member_count(s: Sentence) -> Iterator[RawClaim]:
                     seen.add(id(slot))
                     yield _count(s, tok, coalition, slot.quantity, s.modality(verb))
                     break
+
+
+# Verbs whose bare figure ("today it has 23", "the ILRS counts around 13") is a count of
+# the members the sentence names elsewhere.
+_BARE_HAVE = frozenset(["have", "count", "number", "total"])
+
+
+def _bare_figure(s: Sentence, figure: Token) -> str | None:
+    """A figure with no noun of its own, in a sentence that counts members with a noun
+    elsewhere: "ESA had 15 member states; today it has 23", "the accords now have more
+    than 50", "the ILRS counts around 13", "leaving it with 11", "56 signatories,
+    compared with 13 for the ILRS". Only a present figure counts."""
+    if not _counts_members_elsewhere(s, figure):
+        return None
+    head = figure.head
+    if figure.dep_ in ("dobj", "attr") and head.lemma_.lower() in _BARE_HAVE:
+        if head.tag_ not in ("VBP", "VBZ"):
+            return None  # "had 15" is the past
+        return _owner(s, head) or _pronoun_owner(s, head)
+    if figure.dep_ != "pobj" or head.lower_ != "with":
+        return None
+    verb = head.head
+    if verb.lemma_ == "leave" and verb.tag_ == "VBG":
+        # "leaving it with 11": what is left, or the subject of the clause it follows
+        for o in verb.children:
+            if o.dep_ == "dobj":
+                hits = s.coalitions_of(o)
+                if hits:
+                    return hits[0]
+                if o.lower_ in ("it", "them") and verb.dep_ == "advcl":
+                    return _owner(s, verb.head)
+        return None
+    if verb.lemma_ == "compare" or verb.lower_ == "against":
+        hits = [a for o in s.prep_objects(figure, ("for", "in")) for a in s.coalitions_of(o)]
+        return hits[0] if hits else None
+    return None
+
+
+def _counts_members_elsewhere(s: Sentence, figure: Token) -> bool:
+    """Another figure of the sentence sits on a member noun ("15 member states", "eight
+    signatories"): what a bare figure counts."""
+    nouns = s.vocab["member_nouns"] | s.vocab["group_nouns"]
+    for t in s.doc:
+        if t is figure or s.slot(t) is None or s.slot(t) is s.slot(figure):
+            continue
+        slot = s.slot(t)
+        if slot is None or slot.kind != "quantity":
+            continue
+        noun = t.head
+        while noun.dep_ in ("nummod", "quantmod") and noun.head is not noun:
+            noun = noun.head
+        if noun.lemma_.lower() in nouns or (noun.dep_ == "pobj" and noun.lemma_ == "member"):
+            return True
+    return any(t.lemma_.lower() == "member" and t.dep_ == "pobj" for t in s.doc)
+
+
+def _pronoun_owner(s: Sentence, verb: Token) -> str | None:
+    """ "...; today it has 23": "it" is the last coalition named before it."""
+    for subj in verb.children:
+        if subj.dep_ != "nsubj" or subj.lower_ not in ("it", "they"):
+            continue
+        named = [a for t in s.doc[: subj.i] if (a := s.actor(t)) and s.is_coalition(a)]
+        return named[-1] if named else None
+    return None
+
+
+def _bare_mood(s: Sentence, figure: Token) -> Modality:
+    verb = figure.head if figure.dep_ != "pobj" else figure.head.head
+    return s.modality(verb) if verb.pos_ in ("VERB", "AUX") else "asserted"
 
 
 _TOTALS = frozenset(["total", "number", "tally", "membership", "count", "roster", "ranks"])
@@ -333,7 +455,14 @@ def _count_mood(s: Sentence, noun: Token) -> Modality:
         head = head.head
     elif noun.dep_ not in ("dobj", "attr", "nsubj", "nsubjpass"):
         return "asserted"
-    return s.modality(head) if head.pos_ in ("VERB", "AUX") else "asserted"
+    if head.pos_ not in ("VERB", "AUX"):
+        return "asserted"
+    clause = _tally_clause(s, head) if noun.dep_ in ("nsubj", "nsubjpass") else None
+    if clause is not None:
+        return s.modality(clause)  # "are expected to have signed": the expectation's
+    if noun.dep_ == "dobj" and head.lemma_.lower() in s.vocab["hedge_verbs"]:
+        return "hedged"  # "analysts expect fewer than 20 members in the ILRS"
+    return s.modality(head)
 
 
 def _count_total_of(s: Sentence, total: Token, verb: Token) -> str | None:
