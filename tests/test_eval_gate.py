@@ -14,8 +14,8 @@ from tests.eval.score import Scores, load_gold, report, score
 
 # The gates were F1 >= 0.90 and precision >= 0.92; the floors stand at the last
 # measurement (extractor 2026.12.07-26; held-out raised at -34), raised with every gain.
-MIN_F1 = 0.989
-MIN_PRECISION = 0.988
+MIN_F1 = 0.991
+MIN_PRECISION = 0.991
 # The first held-out set (written apart from the rules, scored many times since, so no
 # longer blind; heldout2 is). Its floors: the same rule.
 HELDOUT_MIN_F1 = 0.987

@@ -33,6 +33,76 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 
 ROWS: list[Row] = [
+    # people of a national programme stand for their countries; musicians do not
+    (
+        "acting_together",
+        "Kenyan and Nigerian engineers will jointly assemble the next cubesat.",
+        {_pair("partnership", "KE", "NG", "hedged")},
+    ),
+    (
+        "partnership_by_agreement",
+        "Indian and Japanese scientists signed a joint statement on lunar dust.",
+        {_pair("partnership", "IN", "JP")},
+    ),
+    ("acting_together", "Argentine and Chilean musicians recorded an album together.", set()),
+    (
+        # object control: whoever is barred from working is the one who would work
+        "partnership_by_verb",
+        "A new law bars NASA from working with Chinese state entities.",
+        {_pair("partnership", "nasa", "CN", "negated")},
+    ),
+    (
+        "partnership_ended",
+        "Canada might wind down its cooperation with India on radar satellites.",
+        {_pair("partnership_ended", "CA", "IN", "hedged")},
+    ),
+    (
+        # dropping the plan for a joint undertaking ends it
+        "partnership_ended",
+        "ESA has dropped plans for a joint Mars lander with Roscosmos.",
+        {_pair("partnership_ended", "esa", "roscosmos")},
+    ),
+    (
+        # two sides committing to build one thing act together
+        "acting_together",
+        "Paris and Berlin have pledged to build a lunar relay satellite by 2030.",
+        {_pair("partnership", "FR", "DE", "hedged")},
+    ),
+    # a plural object is each side's own undertaking
+    ("acting_together", "Brazil and Peru vowed to build more roads.", set()),
+    (
+        # a name added with no object: the one coalition the sentence names
+        "join_by_verb",
+        "The Artemis Accords now have 62 signatories after Tonga added its name.",
+        {
+            ("member_count", "artemis-accords", 62, 62, 62, "asserted"),
+            ("joined", "artemis-accords", "TO", None, "asserted"),
+        },
+    ),
+    (
+        # the subject reaches "become" through "likely"
+        "join_by_becoming",
+        "Chad is likely to become the next member of the ILRS.",
+        {("joined", "ilrs", "TD", None, "hedged")},
+    ),
+    (
+        # a coalition's own text signed in the passive
+        "join_by_verb",
+        "The ILRS charter was signed by Laos in 2024.",
+        {("joined", "ilrs", "LA", None, "asserted")},
+    ),
+    (
+        # signing a coalition's text together is two joins, not a partnership
+        "join_by_verb",
+        "Gabon and Niger will sign the ILRS charter together next month.",
+        {("joined", "ilrs", "GA", None, "hedged"), ("joined", "ilrs", "NE", None, "hedged")},
+    ),
+    (
+        # "would" on the copula hedges the infinitive under "happy"
+        "join_by_verb",
+        "Peru said it would be happy to rejoin the ILRS if the rules change.",
+        {("joined", "ilrs", "PE", None, "hedged")},
+    ),
     (
         # a verb and particle that together mean joining
         "join_by_verb",

@@ -83,6 +83,7 @@ class Vocabulary:
     phrasal: dict[str, frozenset[str]]
     trigger: re.Pattern[str]
     join_phrasal: dict[str, frozenset[str]] = field(default_factory=dict)
+    end_phrasal: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> frozenset[str]:
         return self.words[key]
@@ -141,11 +142,12 @@ def vocabulary() -> Vocabulary:
     }
     phrasal = _phrasal(data["leave_phrasal"])
     join_phrasal = _phrasal(data["join_phrasal"])
+    end_phrasal = _phrasal(data["end_phrasal"])
     forms: set[str] = set()
     for key in _TRIGGER_VERBS:
         for lemma in words[key]:
             forms |= _inflections(lemma, "VERB")
-    for lemma in phrasal:
+    for lemma in [*phrasal, *end_phrasal]:
         forms |= _inflections(lemma, "VERB")
     for key in _TRIGGER_NOUNS:
         for lemma in words[key]:
@@ -158,6 +160,10 @@ def vocabulary() -> Vocabulary:
     # "added its signature to", "put their names to": signing without a join verb
     nouns = "|".join(sorted(words["signature_nouns"]))
     alternation += rf"|(?:{nouns})s?\s+to"
+    # a shared commitment to an undertaking ("pledged to build", "vow to jointly develop")
+    commit = "|".join(sorted(verb_forms_of(words["commit_verbs"]), key=len, reverse=True))
+    undertake = "|".join(sorted(verb_forms_of(words["undertake_verbs"]), key=len, reverse=True))
+    alternation += rf"|(?:{commit})\s+to\s+(?:jointly\s+)?(?:{undertake})"
     # status short of membership ("granted observer status", "a BRICS partner country")
     alternation += r"|(?:observer|partner|dialogue|associate)\s+(?:status|countr(?:y|ies)|nations?)"
     # a figure on a group noun ("a family of 30 nations", "the 27-nation bloc") is a
@@ -170,7 +176,12 @@ def vocabulary() -> Vocabulary:
     figure = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
     counted = rf"{figure}(?:[\s-]+[\w-]+){{0,2}}?[\s-]+(?:{'|'.join(map(re.escape, groups))})"
     trigger = re.compile(rf"(?<![\w-])(?:{alternation}|{counted})(?![\w])", re.IGNORECASE)
-    return Vocabulary(words, phrasal, trigger, join_phrasal)
+    return Vocabulary(words, phrasal, trigger, join_phrasal, end_phrasal)
+
+
+def verb_forms_of(lemmas: frozenset[str]) -> set[str]:
+    """Every inflected form of some verb lemmas."""
+    return {f for lemma in lemmas for f in _inflections(lemma, "VERB")}
 
 
 def _phrasal(entries: dict[str, list[str]]) -> dict[str, frozenset[str]]:

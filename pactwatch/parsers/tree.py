@@ -53,6 +53,24 @@ _STAND_IN = frozenset(
         "state",
     ]
 )
+# People of a national space or science programme: "Chinese and Russian scientists",
+# "Brazilian engineers", "Chinese state entities" stand for their countries (musicians
+# or fans do not).
+_EXPERTS = frozenset(
+    [
+        "scientist",
+        "researcher",
+        "engineer",
+        "astronaut",
+        "cosmonaut",
+        "taikonaut",
+        "expert",
+        "specialist",
+        "diplomat",
+        "negotiator",
+        "entity",
+    ]
+)
 # Particles the parser sometimes labels as prepositions ("pulled out of the bloc").
 _PARTICLES = frozenset(["out", "away", "back"])
 _PERSONAL = frozenset(["it", "its", "they", "their", "itself", "themselves"])
@@ -145,6 +163,11 @@ class Sentence:
                 for a in self._counted_back(t):  # "Ukraine and Moldova ... the two nations'"
                     if a not in out:
                         out.append(a)
+            if aid is None and t.lemma_.lower() in _EXPERTS:
+                # "Chinese and Brazilian engineers": each nation's own
+                for a in self._demonyms(t):
+                    if a not in out:
+                        out.append(a)
             if aid is None and t.lemma_.lower() in _STAND_IN:
                 aid = next(
                     (
@@ -172,6 +195,20 @@ class Sentence:
             if aid and aid not in out:
                 out.append(aid)
         return out
+
+    def _demonyms(self, t: Token) -> list[str]:
+        """The countries the adjectives of a noun name, conjuncts included ("Chinese
+        and Russian scientists")."""
+        return list(
+            dict.fromkeys(
+                a
+                for c in t.children
+                if c.dep_ == "amod"
+                for w in [c, *c.conjuncts]
+                for a in [self.actor(w)]
+                if a and self.gazetteer.has_role(a, "country")
+            )
+        )
 
     def _counted_back(self, t: Token) -> list[str]:
         """ "the two nations", "both countries": the last that many countries named
@@ -282,6 +319,11 @@ class Sentence:
                 if c.dep_ in ("dobj",) and c.i < verb.i:
                     return self.group(c)
             return self.subjects(head, depth + 1)
+        if verb.dep_ == "pcomp" and head.lower_ == "from":
+            # object control: "bars NASA from working with ...", "kept Peru from joining"
+            for c in head.head.children:
+                if c.dep_ == "dobj" and c.i < head.i and self.actors_of(c):
+                    return self.group(c)
         if verb.dep_ == "relcl":
             return self.group(head)
         if verb.dep_ == "acl":
@@ -289,7 +331,8 @@ class Sentence:
             owners = [c for c in head.children if c.dep_ == "poss" and self.actors_of(c)]
             if owners:
                 return self.group(owners[0])
-        if verb.dep_ in ("acl", "advcl", "pcomp", "ccomp", "amod"):
+        if verb.dep_ in ("acl", "advcl", "pcomp", "ccomp", "amod", "acomp"):
+            # "acomp": "Bangladesh is likely to become ..." reaches "is" through "likely"
             return self._governor_subjects(head, depth)
         return []
 
@@ -538,6 +581,8 @@ class Sentence:
             return None, head
         if t.dep_ == "prep" and t.lower_ == "from" and lemma in self.vocab["negation_verbs"]:
             return "negated", None  # "was blocked from joining"
+        if t.dep_ == "acomp" and head.pos_ in ("VERB", "AUX"):
+            return None, head  # "would be happy to rejoin": the copula's modality
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             return self._own_modality(head, shared_only=True), None
         if t.dep_ in ("dobj", "nsubjpass") and self._undone(t, lemma):

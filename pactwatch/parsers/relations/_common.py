@@ -125,7 +125,7 @@ _CHARTERS = frozenset(["agreement", "memorandum", "charter", "treaty", "conventi
 _PROGRAMMES = frozenset(["program", "programme", "project", "initiative"])
 # Words that leave a text or grouping the coalition's own: "the new ILRS agreement". Any
 # other word makes it something else ("the ILRS preparatory group").
-_NEUTRAL = frozenset(["new", "formal", "full", "official"])
+_NEUTRAL = frozenset(["new", "formal", "full", "official", "first"])
 _GROUPING_WORDS = _CHARTER_WORDS | frozenset(
     ["trade", "economic", "military", "defence", "defense", "security", "space", "regional"]
 )

@@ -42,13 +42,23 @@ _NOT_AN_OBJECT = frozenset(
 
 def _implied_coalition(s: Sentence, verb: Token) -> list[str]:
     """ "Laos and Peru signed up in 2023", "six more countries have signed": a join with
-    no object, in an article about one coalition, is a join of that coalition."""
-    if s.main is None:
+    no object, in an article about one coalition, is a join of that coalition (or, with no
+    main coalition, of the one coalition the sentence names: "the accords now have 47
+    signatories after Switzerland added its name")."""
+    main = s.main or _only_coalition(s)
+    if main is None:
         return []
     for c in verb.children:
+        if c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["signature_nouns"]:
+            continue  # "after Switzerland added its name": signed what the article is about
         if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ not in _NOT_AN_OBJECT):
             return []
-    return [s.main]
+    return [main]
+
+
+def _only_coalition(s: Sentence) -> str | None:
+    named = {a for t in s.doc if (a := s.actor(t)) and s.is_coalition(a)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _roster(s: Sentence, verb: Token) -> list[str]:
@@ -75,6 +85,18 @@ def _agents(s: Sentence, verb: Token) -> list[str]:
         for a in s.actors_of(t)
     ]
     return [a for a in dict.fromkeys(found) if not s.is_coalition(a) or s.is_actor(a)]
+
+
+def _signed_text(s: Sentence, verb: Token) -> list[str]:
+    """What a passive join verb's subject names: "the Accords were signed by Chile", or a
+    coalition's own text ("the first ILRS cooperation agreement was signed by Pakistan")."""
+    found = [a for a in s.subject_actors(verb) if s.is_coalition(a)]
+    found += [
+        c
+        for t in s.subjects(verb)
+        if t.dep_ == "nsubjpass" and (c := charter_of(s, t)) and c not in found
+    ]
+    return found
 
 
 def _among(s: Sentence, verb: Token) -> list[str]:
@@ -137,9 +159,7 @@ def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
             continue
         signers = _agents(s, v)
         coalitions = (
-            [a for a in s.subject_actors(v) if s.is_coalition(a)]
-            if signers
-            else object_coalitions(s, v) or _implied_coalition(s, v)
+            _signed_text(s, v) if signers else object_coalitions(s, v) or _implied_coalition(s, v)
         )
         if not coalitions or _status_of(s, v):
             continue  # partner or observer status is not membership (DESIGN section 4)

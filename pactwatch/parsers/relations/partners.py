@@ -6,7 +6,14 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.relations._common import _partner_claims, _topic, purpose_coalitions
+from pactwatch.parsers.relations._common import (
+    _partner_claims,
+    _topic,
+    charter_of,
+    object_coalitions,
+    purpose_coalitions,
+    signs,
+)
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -101,6 +108,8 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                 left, partners = partners[:1], partners[1:]
             if any(s.is_coalition(a) and not s.is_actor(a) for a in left + partners):
                 continue  # signing "the Accords" is a join, read by join_by_verb
+            if charter_of(s, n):
+                continue  # "will sign the ILRS agreement together": each joins the ILRS
             if not partners and _joins_through(s, n):
                 continue  # "agreements to participate in the ILRS": joins (join_by_agreement)
             yield from _partner_claims(
@@ -181,19 +190,42 @@ _UNDERTAKING_VERBS = frozenset(
 )
 
 
+def _shared_commitment(s: Sentence, v: Token) -> bool:
+    """ "Moscow and Beijing have pledged to build a power plant on the Moon": `v` is an
+    undertaking its governor's subjects commit to together, one thing built by both (a
+    plural object, "vowed to build more missiles", is each side's own)."""
+    one_thing = any(
+        c.dep_ == "dobj"
+        and c.tag_ in ("NN", "NNP")
+        and any(d.dep_ == "det" and d.lower_ in ("a", "an", "the") for d in c.children)
+        for c in v.children
+    )
+    return (
+        one_thing
+        and v.dep_ == "xcomp"
+        and v.lemma_.lower() in s.vocab["undertake_verbs"]
+        and v.head.lemma_.lower() in s.vocab["commit_verbs"]
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+    )
+
+
 def acting_together(s: Sentence) -> Iterator[RawClaim]:
-    """Two actors do one thing jointly or together: "Japan and India will jointly build a
-    rover", "KASI and NASA agreed to fly a magnetometer together". More than two sides
-    is a multilateral act, not stated pairs."""
+    """Two actors do one thing jointly or together, or commit to it together: "Japan and
+    India will jointly build a rover", "KASI and NASA agreed to fly a magnetometer
+    together", "Moscow and Beijing have pledged to build a power plant on the Moon". More
+    than two sides is a multilateral act, not stated pairs."""
     for v in s.tokens():
         # a fronted "Together, A and B account for half" adds figures, it acts on nothing
-        if v.pos_ != "VERB" or not any(
+        jointly = any(
             c.dep_ == "advmod" and (c.lower_ == "jointly" or (c.lower_ == "together" and c.i > v.i))
             for c in v.children
-        ):
+        )
+        if v.pos_ != "VERB" or not (jointly or _shared_commitment(s, v)):
             continue
         if v.lemma_.lower() in s.vocab["end_verbs"] | s.vocab["leave_verbs"]:
             continue
+        if signs(s, v) and object_coalitions(s, v):
+            continue  # "will sign the ILRS agreement together": each joins the coalition
         sides = list(dict.fromkeys(s.subject_actors(v)))
         if len(sides) != 2 or any(s.is_coalition(a) and not s.is_actor(a) for a in sides):
             continue
@@ -343,15 +375,37 @@ def payload_from_abroad(s: Sentence) -> Iterator[RawClaim]:
         yield from _partner_claims(s, v, "partnership", owners, sources, s.modality(v), None)
 
 
+def _ends(s: Sentence, v: Token) -> bool:
+    """An ending verb ("suspended", "dropped") or verb and particle ("wound down")."""
+    if v.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = v.lemma_.lower()
+    if lemma in s.vocab["end_verbs"]:
+        return True
+    particles = s.vocab.end_phrasal.get(lemma, frozenset())
+    return any(c.dep_ == "prt" and c.lower_ in particles for c in v.children)
+
+
+def _ended_things(s: Sentence, v: Token) -> list[Token]:
+    """What an ending verb ends: its objects, and what a dropped plan was for ("dropped
+    plans for a joint Venus mission with NASA")."""
+    out: list[Token] = []
+    for n in s.objects(v):
+        out.append(n)
+        if n.lemma_.lower() in s.vocab["hedge_nouns"]:
+            out += [o for o in s.prep_objects(n, ("for",)) if _is_joint(o)]
+    return out
+
+
 def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
     """Subject ends, suspends or severs its cooperation with someone; a bloc suspends a member."""
     for v in s.tokens():
-        if v.lemma_.lower() not in s.vocab["end_verbs"] or v.pos_ not in ("VERB", "AUX"):
+        if not _ends(s, v):
             continue
         mood = s.modality(v)
         subj = s.subject_actors(v)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
-        for n in s.objects(v):
+        for n in _ended_things(s, v):
             nl = n.lemma_.lower()
             if nl in s.vocab["cooperation_nouns"] | s.vocab["agreement_nouns"] | {
                 "membership"
@@ -374,7 +428,7 @@ def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
                         a for t in s.prep_objects(n, ("in", "of")) for a in s.actors_of(t)
                     ]
                 yield from _partner_claims(
-                    s, v, "partnership_ended", owners, partners, mood, _topic(s, n)
+                    s, v, "partnership_ended", owners, partners, mood, _topic(s, n, v)
                 )
             elif not passive and s.actors_of(n) and any(s.is_coalition(a) for a in subj):
                 blocs = [a for a in subj if s.is_coalition(a)]
