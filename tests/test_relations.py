@@ -33,6 +33,34 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 
 ROWS: list[Row] = [
+    (
+        # an invitation is a hedged join; a refusal with no object of its own in the
+        # same sentence turns the same invitation down
+        "join_by_invitation",
+        "Mongolia is weighing an invitation to the ILRS, while Laos has already declined.",
+        {("joined", "ilrs", "MN", None, "hedged"), ("joined", "ilrs", "LA", None, "negated")},
+    ),
+    (
+        "join_by_invitation",
+        "Peru turned down an invitation to the ILRS.",
+        {("joined", "ilrs", "PE", None, "negated")},
+    ),
+    ("join_by_invitation", "Laos received an invitation to the wedding.", set()),
+    (
+        # a headline with no full stop, its verb taken for a plural noun by the tagger
+        "member_count",
+        "APSCO membership climbs to 11 as Nepal signs on",
+        {
+            ("member_count", "apsco", 11, 11, 11, "asserted"),
+            ("joined", "apsco", "NP", None, "asserted"),
+        },
+    ),
+    (
+        # the deal's noun read as a clause still is what was signed
+        "partnership_by_agreement",
+        "Chile and the United States signed a lithium deal in Santiago on Friday.",
+        {_pair("partnership", "CL", "US")},
+    ),
     # people of a national programme stand for their countries; musicians do not
     (
         "acting_together",

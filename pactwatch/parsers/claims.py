@@ -39,7 +39,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-35"
+EXTRACTOR_VERSION = "2026.12.07-36"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -433,9 +433,13 @@ def _parse_claims(
 def _as_parsed(step: _Step) -> str:
     """The sentence as the parser should see it. A headline in title case ("Pakistan
     Officially Joins China's ILRS Moon Project") is read in sentence case, its names
-    kept: the tagger takes capitalised verbs for names otherwise. Same length, so the
-    slots still map onto the tokens."""
+    kept: the tagger takes capitalised verbs for names otherwise. A line with no closing
+    punctuation (a headline) gets a full stop, as the parser's training sentences have.
+    The characters before the end are unchanged, so the slots still map onto the
+    tokens."""
     text = step.sentence
+    if text[-1:].isalnum():
+        text += "."
     if not headline_case(text):
         return text
     keep = [(s.start, s.end) for s in step.masked.slots.values()]

@@ -80,13 +80,16 @@ class Vocabulary:
     """The lemma lists of `data/predicates.json`, as frozen sets, plus the prefilter."""
 
     words: dict[str, frozenset[str]]
-    phrasal: dict[str, frozenset[str]]
     trigger: re.Pattern[str]
-    join_phrasal: dict[str, frozenset[str]] = field(default_factory=dict)
-    end_phrasal: dict[str, frozenset[str]] = field(default_factory=dict)
+    # phrasal verbs by family ("leave", "join", "end", "negation"): verb -> particles
+    phrasals: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> frozenset[str]:
         return self.words[key]
+
+    def particles(self, family: str, lemma: str) -> frozenset[str]:
+        """The particles that make `lemma` a verb of `family` ("walk" -> {"out", "away"})."""
+        return self.phrasals.get(family, {}).get(lemma, frozenset())
 
     def is_candidate(self, sentence: str) -> bool:
         """True when a sentence may hold a claim: it has a trigger word."""
@@ -140,22 +143,24 @@ def vocabulary() -> Vocabulary:
         for key, value in data.items()
         if isinstance(value, list)
     }
-    phrasal = _phrasal(data["leave_phrasal"])
-    join_phrasal = _phrasal(data["join_phrasal"])
-    end_phrasal = _phrasal(data["end_phrasal"])
+    phrasals = {
+        family: _phrasal(data[f"{family}_phrasal"])
+        for family in ("leave", "join", "end", "negation")
+    }
     forms: set[str] = set()
     for key in _TRIGGER_VERBS:
         for lemma in words[key]:
             forms |= _inflections(lemma, "VERB")
-    for lemma in [*phrasal, *end_phrasal]:
+    for lemma in [*phrasals["leave"], *phrasals["end"]]:
         forms |= _inflections(lemma, "VERB")
     for key in _TRIGGER_NOUNS:
         for lemma in words[key]:
             forms |= _inflections(lemma, "NOUN")
     forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories", "joint"}
+    forms |= {"invitation", "invitations"}  # `join_by_invitation`
     forms |= {"jointly", "together"}  # two sides acting as one (`acting_together`)
     # "came aboard": the particle, not the everyday verb, makes the sentence a candidate
-    forms |= {p for particles in join_phrasal.values() for p in particles}
+    forms |= {p for particles in phrasals["join"].values() for p in particles}
     alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
     # "added its signature to", "put their names to": signing without a join verb
     nouns = "|".join(sorted(words["signature_nouns"]))
@@ -176,7 +181,7 @@ def vocabulary() -> Vocabulary:
     figure = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
     counted = rf"{figure}(?:[\s-]+[\w-]+){{0,2}}?[\s-]+(?:{'|'.join(map(re.escape, groups))})"
     trigger = re.compile(rf"(?<![\w-])(?:{alternation}|{counted})(?![\w])", re.IGNORECASE)
-    return Vocabulary(words, phrasal, trigger, join_phrasal, end_phrasal)
+    return Vocabulary(words, trigger, phrasals)
 
 
 def verb_forms_of(lemmas: frozenset[str]) -> set[str]:

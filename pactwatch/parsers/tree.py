@@ -585,7 +585,7 @@ class Sentence:
             return None, head  # "would be happy to rejoin": the copula's modality
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             return self._own_modality(head, shared_only=True), None
-        if t.dep_ in ("dobj", "nsubjpass") and self._undone(t, lemma):
+        if t.dep_ in ("dobj", "nsubjpass") and self._undone(t, head):
             return "negated", None
         if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN"):
             return None, head
@@ -635,13 +635,22 @@ class Sentence:
             return "hedged", head
         return None, None
 
-    def _undone(self, t: Token, verb: str) -> bool:
-        """ "reject an invitation to join", "withdrew its application", "the bid was
-        rejected": the object or passive subject of a refusing or retracting verb."""
-        if t.dep_ == "dobj" and verb in self.vocab["negation_verbs"]:
+    def refuses(self, verb: Token) -> bool:
+        """A refusing verb: "declined", "rejected", or one with its particle ("turned down")."""
+        lemma = verb.lemma_.lower()
+        particles = self.vocab.particles("negation", lemma)
+        return lemma in self.vocab["negation_verbs"] or any(
+            c.dep_ == "prt" and c.lower_ in particles for c in verb.children
+        )
+
+    def _undone(self, t: Token, head: Token) -> bool:
+        """ "reject an invitation to join", "turned down the invitation", "withdrew its
+        application", "the bid was rejected": the object or passive subject of a refusing
+        or retracting verb."""
+        if t.dep_ == "dobj" and self.refuses(head):
             return True
         return t.lemma_.lower() in self.vocab["hedge_nouns"] and (
-            verb in self.vocab["negation_verbs"] | self.vocab["retract_verbs"]
+            self.refuses(head) or head.lemma_.lower() in self.vocab["retract_verbs"]
         )
 
     @staticmethod

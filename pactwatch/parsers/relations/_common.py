@@ -61,12 +61,28 @@ def _topic(s: Sentence, *toks: Token) -> str | None:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "in", "for", "over"):
                 objs = [o for o in c.children if o.dep_ == "pobj"]
-                if objs and not s.actor(objs[0]):
+                place = c.lower_ == "in" and bool(objs) and objs[0].pos_ == "PROPN"
+                if objs and not s.actor(objs[0]) and not _is_date(objs[0]) and not place:
                     words = [t.text for t in objs[0].subtree if not s.actor(t)]
                     text = " ".join(words).strip().lower()
                     if 2 < len(text) < 80:
                         return text
     return None
+
+
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+
+
+def _is_date(tok: Token) -> bool:
+    """ "on Wednesday", "in 2023", "in March": when, not what about (nor is a name after
+    "in": "in Santiago")."""
+    return (
+        tok.lower_ in _WEEKDAYS
+        or tok.ent_type_ in ("DATE", "TIME")
+        or (tok.like_num and len(tok.text) == 4)
+    )
 
 
 def _partner_claims(
@@ -101,7 +117,7 @@ def signs(s: Sentence, v: Token) -> bool:
 
 def comes_aboard(s: Sentence, v: Token) -> bool:
     """A verb with the particle that makes it a join: "came aboard", "climbed aboard"."""
-    particles = s.vocab.join_phrasal.get(v.lemma_.lower(), frozenset())
+    particles = s.vocab.particles("join", v.lemma_.lower())
     return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in v.children)
 
 
@@ -111,7 +127,7 @@ def object_coalitions(
     """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each;
     a coalition's own founding text counts as the coalition ("sign the ILRS agreement")."""
     if comes_aboard(s, verb):
-        preps = (*preps, *s.vocab.join_phrasal[verb.lemma_.lower()])  # "came aboard BRICS"
+        preps = (*preps, *s.vocab.particles("join", verb.lemma_.lower()))  # "came aboard BRICS"
     found = [a for t in s.objects(verb, preps) for a in s.coalitions_of(t)]
     found += [c for t in s.objects(verb, preps) if (c := charter_of(s, t))]
     return list(dict.fromkeys(found))

@@ -343,7 +343,15 @@ def member_count(s: Sentence) -> Iterator[RawClaim]:
             totals = [o for o in s.objects(verb) if o.lemma_.lower() in _TOTALS]
             # "the number of signatories has risen to 56": the total is the subject
             totals += [
-                t for t in verb.children if t.dep_ == "nsubj" and t.lemma_.lower() in _TOTALS
+                t
+                for t in verb.children
+                if t.lemma_.lower() in _TOTALS
+                and (
+                    t.dep_ == "nsubj"
+                    # a headline verb the tagger took for a plural noun ("ILRS membership
+                    # climbs to 15"): its subject hangs on it as a compound
+                    or (t.dep_ == "compound" and verb.tag_ == "NNS" and t.i == verb.i - 1)
+                )
             ]
             for o in totals:
                 coalition = s.coalition_in(o) or _count_total_of(s, o, verb)

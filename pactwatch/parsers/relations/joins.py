@@ -524,6 +524,35 @@ def join_by_apposition(s: Sentence) -> Iterator[RawClaim]:
         )
 
 
+def join_by_invitation(s: Sentence) -> Iterator[RawClaim]:
+    """ "The Philippines is weighing an invitation to the ILRS, while Indonesia has already
+    declined": an invitation to a coalition is a hedged join of whoever holds it (negated
+    when turned down), and a refusing verb with no object of its own in the same
+    sentence turns the same invitation down."""
+    for n in s.tokens():
+        if n.lemma_.lower() != "invitation" or n.dep_ != "dobj":
+            continue
+        coalitions = [a for t in s.prep_objects(n, ("to",)) for a in s.coalitions_of(t)]
+        verb = n.head
+        if not coalitions:
+            continue
+        mood: Modality = "negated" if s.modality(n) == "negated" else "hedged"
+        for who in s.subject_actors(verb):
+            if who not in coalitions:
+                yield _claim(s, verb, "joined", mood, coalition=coalitions[0], actor=who)
+        for other in verb.children:
+            if (
+                other.dep_ in ("advcl", "conj")
+                and s.refuses(other)
+                and not any(c.dep_ in ("dobj", "xcomp", "prep") for c in other.children)
+            ):
+                for who in s.subject_actors(other):
+                    if who not in coalitions:
+                        yield _claim(
+                            s, other, "joined", "negated", coalition=coalitions[0], actor=who
+                        )
+
+
 def join_by_admission(s: Sentence) -> Iterator[RawClaim]:
     """A coalition admits a member: "Timor-Leste was admitted to ASEAN", "NATO welcomed Finland"."""
     for v in s.tokens():
@@ -770,7 +799,7 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject leaves, quits, withdraws or pulls out of a coalition; or is expelled."""
     for v in s.tokens():
         lemma = v.lemma_.lower()
-        particles = s.vocab.phrasal.get(lemma, frozenset())
+        particles = s.vocab.particles("leave", lemma)
         is_phrasal = any(
             c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in v.children
         )

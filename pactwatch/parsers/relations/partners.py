@@ -84,7 +84,13 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
     for v in s.tokens():
         if v.lemma_.lower() not in s.vocab["agreement_verbs"]:
             continue
-        for top in (c for c in v.children if c.dep_ in ("dobj", "nsubjpass")):
+        # a noun object the parser read as a clause ("signed a minerals deal in ...")
+        objects = (
+            c
+            for c in v.children
+            if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "ccomp" and c.pos_ == "NOUN")
+        )
+        for top in objects:
             n = _counted(s, top)
             if n.lemma_.lower() not in s.vocab["agreement_nouns"]:
                 continue
@@ -103,7 +109,7 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                 ]
                 for a in s.actors_of(t)
             ]
-            left = s.subject_actors(v) if top.dep_ == "dobj" else []
+            left = s.subject_actors(v) if top.dep_ != "nsubjpass" else []
             if not left and len(partners) == 2:
                 left, partners = partners[:1], partners[1:]
             if any(s.is_coalition(a) and not s.is_actor(a) for a in left + partners):
@@ -382,7 +388,7 @@ def _ends(s: Sentence, v: Token) -> bool:
     lemma = v.lemma_.lower()
     if lemma in s.vocab["end_verbs"]:
         return True
-    particles = s.vocab.end_phrasal.get(lemma, frozenset())
+    particles = s.vocab.particles("end", lemma)
     return any(c.dep_ == "prt" and c.lower_ in particles for c in v.children)
 
 
