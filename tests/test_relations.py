@@ -34,6 +34,15 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 ROWS: list[Row] = [
     (
+        # one thing two sides send to a place in space; a modal makes the verb finite
+        # when the parser hangs the subjects elsewhere
+        "acting_together",
+        "Japan and India will send a rover to the Moon.",
+        {_pair("partnership", "JP", "IN", "hedged")},
+    ),
+    ("acting_together", "Japan and India will send rovers to the Moon.", set()),
+    ("acting_together", "India and Pakistan launched a missile into the sea.", set()),
+    (
         # an invitation is a hedged join; a refusal with no object of its own in the
         # same sentence turns the same invitation down
         "join_by_invitation",

@@ -169,6 +169,11 @@ def vocabulary() -> Vocabulary:
     commit = "|".join(sorted(verb_forms_of(words["commit_verbs"]), key=len, reverse=True))
     undertake = "|".join(sorted(verb_forms_of(words["undertake_verbs"]), key=len, reverse=True))
     alternation += rf"|(?:{commit})\s+to\s+(?:jointly\s+)?(?:{undertake})"
+    # one thing sent or built somewhere in space ("deliver a reactor to the Moon")
+    places = "|".join(sorted(words["space_destinations"]))
+    alternation += (
+        rf"|(?:{undertake})\s[^.;]{{0,80}}?\b(?:to|on|onto|around|into)\s+(?:the\s+)?(?:{places})"
+    )
     # status short of membership ("granted observer status", "a BRICS partner country")
     alternation += r"|(?:observer|partner|dialogue|associate)\s+(?:status|countr(?:y|ies)|nations?)"
     # a figure on a group noun ("a family of 30 nations", "the 27-nation bloc") is a

@@ -382,7 +382,9 @@ class Sentence:
         perfect = verb.tag_ == "VBN" and any(
             c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children
         )
-        if (verb.tag_ not in ("VBD", "VBZ", "VBP") and not perfect) or verb.i == 0:
+        # "..., Russia and China will deliver": a modal makes the bare verb finite
+        modal = verb.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+        if (verb.tag_ not in ("VBD", "VBZ", "VBP") and not (perfect or modal)) or verb.i == 0:
             return []
         before = self.doc[verb.i - 1]
         while before.dep_ in ("advmod", "aux", "neg") and before.i > 0:

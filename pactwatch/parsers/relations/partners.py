@@ -196,18 +196,35 @@ _UNDERTAKING_VERBS = frozenset(
 )
 
 
-def _shared_commitment(s: Sentence, v: Token) -> bool:
-    """ "Moscow and Beijing have pledged to build a power plant on the Moon": `v` is an
-    undertaking its governor's subjects commit to together, one thing built by both (a
-    plural object, "vowed to build more missiles", is each side's own)."""
-    one_thing = any(
+def _one_thing(v: Token) -> bool:
+    """The verb's object is one thing ("a power plant"), not several ("more missiles")."""
+    return any(
         c.dep_ == "dobj"
         and c.tag_ in ("NN", "NNP")
         and any(d.dep_ == "det" and d.lower_ in ("a", "an", "the") for d in c.children)
         for c in v.children
     )
+
+
+def _joint_delivery(s: Sentence, v: Token) -> bool:
+    """ "Russia and China will deliver a nuclear reactor to the Moon": one thing that two
+    sides build, send or deliver to a place in space is their joint undertaking."""
+    if v.lemma_.lower() not in s.vocab["undertake_verbs"] or not _one_thing(v):
+        return False
+    return any(
+        o.dep_ == "pobj" and o.lemma_.lower() in s.vocab["space_destinations"]
+        for p in v.children
+        if p.dep_ in ("prep", "dative") and p.lower_ in ("to", "on", "onto", "around", "into")
+        for o in p.children
+    )
+
+
+def _shared_commitment(s: Sentence, v: Token) -> bool:
+    """ "Moscow and Beijing have pledged to build a power plant on the Moon": `v` is an
+    undertaking its governor's subjects commit to together, one thing built by both (a
+    plural object, "vowed to build more missiles", is each side's own)."""
     return (
-        one_thing
+        _one_thing(v)
         and v.dep_ == "xcomp"
         and v.lemma_.lower() in s.vocab["undertake_verbs"]
         and v.head.lemma_.lower() in s.vocab["commit_verbs"]
@@ -226,7 +243,7 @@ def acting_together(s: Sentence) -> Iterator[RawClaim]:
             c.dep_ == "advmod" and (c.lower_ == "jointly" or (c.lower_ == "together" and c.i > v.i))
             for c in v.children
         )
-        if v.pos_ != "VERB" or not (jointly or _shared_commitment(s, v)):
+        if v.pos_ != "VERB" or not (jointly or _shared_commitment(s, v) or _joint_delivery(s, v)):
             continue
         if v.lemma_.lower() in s.vocab["end_verbs"] | s.vocab["leave_verbs"]:
             continue
