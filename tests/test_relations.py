@@ -34,6 +34,36 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 ROWS: list[Row] = [
     (
+        # plural stand-ins with two nationalities; "agreed on" an agreement
+        "partnership_by_agreement",
+        "Brazilian and Indian space agencies agreed on a memorandum of understanding.",
+        {_pair("partnership", "BR", "IN")},
+    ),
+    (
+        # "ESA and China" read as a modifier of the second name is still a list
+        "partnership_by_agreement",
+        "The pact was sealed when ESA and China Manned Space Agency signed an agreement in 2016.",
+        {_pair("partnership", "esa", "cmsa")},
+    ),
+    (
+        # "with China to be ..." parsed as a clause: its subject is the partner
+        "partnership_by_agreement",
+        "Laos signed an accord today with China to be a part of the ILRS.",
+        {_pair("partnership", "LA", "CN")},
+    ),
+    (
+        # the coalition of "to sign on to join X"
+        "join_by_becoming",
+        "Chile is the 16th country to sign on to join the Artemis Accords.",
+        {("joined", "artemis-accords", "CL", 16, "asserted")},
+    ),
+    (
+        # agreements under a coalition's name, signed to date
+        "member_count",
+        "More than 140 nations have signed Belt and Road agreements with Beijing.",
+        {("member_count", "bri", None, 141, None, "asserted")},
+    ),
+    (
         # one thing two sides send to a place in space; a modal makes the verb finite
         # when the parser hangs the subjects elsewhere
         "acting_together",

@@ -134,6 +134,17 @@ class Sentence:
                     for c in t.children
                     if c.dep_ in ("appos", "npadvmod") and self._same_sort(c, t)
                 ]
+            # "ESA and China Manned Space Agency signed", with "ESA and China" read as a
+            # modifier of the second name: the modifier is a list member of its own
+            nxt += [
+                c
+                for c in t.children
+                if c.dep_ == "nmod"
+                and self.actor(c)
+                and self.actor(c) != self.actor(t)
+                and self.actor(t)
+                and any(g.dep_ == "cc" and g.lower_ == "and" for g in c.children)
+            ]
             for n in nxt:
                 if n.i not in found:
                     found[n.i] = n
@@ -159,42 +170,42 @@ class Sentence:
             aid = self.actor(t)
             if aid is None and t.pos_ == "PROPN":
                 aid = self._titled_person(t)
-            if aid is None:
-                for a in self._counted_back(t):  # "Ukraine and Moldova ... the two nations'"
-                    if a not in out:
-                        out.append(a)
-            if aid is None and t.lemma_.lower() in _EXPERTS:
-                # "Chinese and Brazilian engineers": each nation's own
-                for a in self._demonyms(t):
-                    if a not in out:
-                        out.append(a)
-            if aid is None and t.lemma_.lower() in _STAND_IN:
-                aid = next(
-                    (
-                        a
-                        for c in t.children
-                        if c.dep_ in ("amod", "compound", "poss", "nmod")
-                        for a in [self.actor(c)]
-                        if a
-                    ),
-                    None,
-                )
-                if aid is None:
-                    aid = next(
-                        (
-                            a
-                            for p in t.children
-                            if p.dep_ == "prep" and p.lemma_ in ("of", "from")
-                            for o in p.children
-                            if o.dep_ == "pobj"
-                            for a in [self.actor(o)]
-                            if a
-                        ),
-                        None,
-                    )
-            if aid and aid not in out:
-                out.append(aid)
+            found = [aid] if aid else self._described(t)
+            out += [a for a in found if a not in out]
         return out
+
+    def _described(self, t: Token) -> list[str]:
+        """The actors a noun that names none stands for: "the two nations" (counted
+        back), "Chinese and Brazilian engineers", "Chinese and Russian space agencies"
+        (one per nationality), "the Chinese government", "officials from Peru"."""
+        lemma = t.lemma_.lower()
+        found = self._counted_back(t)  # "Ukraine and Moldova ... the two nations'"
+        if lemma in _EXPERTS or (lemma in _STAND_IN and t.tag_ == "NNS"):
+            found += self._demonyms(t)
+        if lemma not in _STAND_IN:
+            return found
+        owner = next(
+            (
+                a
+                for c in t.children
+                if c.dep_ in ("amod", "compound", "poss", "nmod")
+                for a in [self.actor(c)]
+                if a
+            ),
+            None,
+        ) or next(
+            (
+                a
+                for p in t.children
+                if p.dep_ == "prep" and p.lemma_ in ("of", "from")
+                for o in p.children
+                if o.dep_ == "pobj"
+                for a in [self.actor(o)]
+                if a
+            ),
+            None,
+        )
+        return [*found, owner] if owner else found
 
     def _demonyms(self, t: Token) -> list[str]:
         """The countries the adjectives of a noun name, conjuncts included ("Chinese

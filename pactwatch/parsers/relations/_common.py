@@ -62,7 +62,8 @@ def _topic(s: Sentence, *toks: Token) -> str | None:
             if c.dep_ == "prep" and c.lower_ in ("on", "in", "for", "over"):
                 objs = [o for o in c.children if o.dep_ == "pobj"]
                 place = c.lower_ == "in" and bool(objs) and objs[0].pos_ == "PROPN"
-                if objs and not s.actor(objs[0]) and not _is_date(objs[0]) and not place:
+                text_itself = bool(objs) and objs[0].lemma_.lower() in s.vocab["agreement_nouns"]
+                if objs and not (s.actor(objs[0]) or _is_date(objs[0]) or place or text_itself):
                     words = [t.text for t in objs[0].subtree if not s.actor(t)]
                     text = " ".join(words).strip().lower()
                     if 2 < len(text) < 80:

@@ -85,7 +85,17 @@ def _subject_count(s: Sentence, noun: Token, verb: Token) -> str | None:
     if _part_of_tally(noun, verb):
         return None  # only some of the members
     if noun.dep_ == "nsubj" and _signed_so_far(s, verb):
-        signed = [a for o in s.objects(verb, ("to", "on", "onto")) for a in s.coalitions_of(o)]
+        objects = s.objects(verb, ("to", "on", "onto"))
+        signed = [a for o in objects for a in s.coalitions_of(o)]
+        # "have signed Belt and Road agreements": agreements under a coalition's name
+        signed += [
+            a
+            for o in objects
+            if o.lemma_.lower() in s.vocab["agreement_nouns"]
+            for c in o.children
+            if c.dep_ in ("nmod", "compound")
+            for a in s.coalitions_of(c)
+        ]
         return signed[0] if signed else None
     expected = _expected_tally(s, verb)
     if expected or noun.dep_ != "nsubj":

@@ -379,7 +379,13 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
         return found
     for c in noun.children:
         if c.dep_ in ("acl", "relcl") and signs(s, c):
-            hits = object_coalitions(s, c)
+            # "the 15th country to sign on to join the Accords": the join it signs on to
+            hits = object_coalitions(s, c) or [
+                a
+                for x in c.children
+                if x.dep_ == "xcomp" and signs(s, x)
+                for a in object_coalitions(s, x)
+            ]
             if hits:
                 return hits[0]
     return None

@@ -82,14 +82,17 @@ def _counted(s: Sentence, noun: Token) -> Token:
 def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
     """Subject signs an agreement, MoU or deal with someone (or two subjects sign one)."""
     for v in s.tokens():
-        if v.lemma_.lower() not in s.vocab["agreement_verbs"]:
+        if v.lemma_.lower() not in s.vocab["agreement_verbs"] | {"agree"}:
             continue
-        # a noun object the parser read as a clause ("signed a minerals deal in ...")
-        objects = (
+        # a noun object the parser read as a clause ("signed a minerals deal in ..."), and
+        # the agreement "agreed in" or "agreed on"
+        objects = [
             c
             for c in v.children
             if c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "ccomp" and c.pos_ == "NOUN")
-        )
+        ]
+        if v.lemma_.lower() == "agree":
+            objects += s.prep_objects(v, ("in", "on", "to"))
         for top in objects:
             n = _counted(s, top)
             if n.lemma_.lower() not in s.vocab["agreement_nouns"]:
@@ -106,6 +109,7 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                 for t in [
                     *(o for x in inside for o in s.prep_objects(x, ("with", "between"))),
                     *s.prep_objects(v, ("with",)),
+                    *_with_clause_subjects(v),
                 ]
                 for a in s.actors_of(t)
             ]
@@ -121,6 +125,18 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
             yield from _partner_claims(
                 s, v, "partnership", left, partners, s.modality(v), _topic(s, n, v)
             )
+
+
+def _with_clause_subjects(verb: Token) -> list[Token]:
+    """ "signed an agreement today with China to be a part of ...", parsed as a clause
+    "with China to be": its subject is the with-object."""
+    return [
+        n
+        for c in verb.children
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "with" for m in c.children)
+        for n in c.children
+        if n.dep_ == "nsubj"
+    ]
 
 
 def _agents(s: Sentence, verb: Token) -> list[str]:
