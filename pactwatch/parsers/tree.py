@@ -71,6 +71,10 @@ _EXPERTS = frozenset(
         "entity",
     ]
 )
+# The last word of an agency's named unit: "NASA Goddard Space Flight Center".
+_UNITS = frozenset(
+    ["center", "centre", "laboratory", "lab", "institute", "directorate", "office", "facility"]
+)
 # Particles the parser sometimes labels as prepositions ("pulled out of the bloc").
 _PARTICLES = frozenset(["out", "away", "back"])
 _PERSONAL = frozenset(["it", "its", "they", "their", "itself", "themselves"])
@@ -169,7 +173,7 @@ class Sentence:
         for t in self.group(tok):
             aid = self.actor(t)
             if aid is None and t.pos_ == "PROPN":
-                aid = self._titled_person(t)
+                aid = self._titled_person(t) or self._agency_unit(t)
             found = [aid] if aid else self._described(t)
             out += [a for a in found if a not in out]
         return out
@@ -245,6 +249,17 @@ class Sentence:
             )
         )
         return before[-n:] if len(before) >= n else []
+
+    def _agency_unit(self, t: Token) -> str | None:
+        """ "NASA Goddard Space Flight Center": a named unit of a known agency is the
+        agency."""
+        name = [w for w in t.subtree if w.i <= t.i]
+        if t.lemma_.lower() not in _UNITS or len(name) < 2:
+            return None  # "NSSA CEO Mohamed Al Aseeri" is a person, not a unit
+        if any(w.dep_ != "compound" for w in name[:-1]):
+            return None
+        aid = self.actor(name[0])
+        return aid if aid and self.gazetteer.has_role(aid, "agency") else None
 
     def _titled_person(self, t: Token) -> str | None:
         """ "Argentine President Javier Milei", "Kenya's foreign minister Ann Otieno": a

@@ -24,6 +24,7 @@ from pactwatch.parsers.relations.joins import (
     join_by_becoming,
     join_by_consent,
     join_by_invitation,
+    join_by_making,
     join_by_noun,
     join_by_verb,
     leave_by_becoming,
@@ -34,6 +35,7 @@ from pactwatch.parsers.relations.joins import (
 from pactwatch.parsers.relations.partners import (
     acting_together,
     joint_undertaking,
+    participation_ended,
     partnership_by_agreement,
     partnership_by_noun,
     partnership_by_status,
@@ -56,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     join_by_verb,
     join_by_becoming,
     join_by_apposition,
+    join_by_making,
     join_by_admission,
     join_by_noun,
     join_by_consent,
@@ -76,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     payload_from_abroad,
     partnership_ended,
     partnership_ended_by_noun,
+    participation_ended,
 )
 
 

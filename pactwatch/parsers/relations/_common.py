@@ -56,7 +56,9 @@ def _pairs(s: Sentence, left: list[str], right: list[str]) -> list[tuple[str, st
 
 
 def _topic(s: Sentence, *toks: Token) -> str | None:
-    """What a cooperation is about: the object of "on"/"in"/"for" on the predicate or noun."""
+    """What a cooperation is about: the object of "on"/"in"/"for" on the predicate or noun
+    ("cooperation with Japan on lunar polar exploration"), else the words that qualify the
+    cooperation noun itself ("its lunar exploration cooperation with Roscosmos")."""
     for tok in toks:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "in", "for", "over"):
@@ -64,11 +66,60 @@ def _topic(s: Sentence, *toks: Token) -> str | None:
                 place = c.lower_ == "in" and bool(objs) and objs[0].pos_ == "PROPN"
                 text_itself = bool(objs) and objs[0].lemma_.lower() in s.vocab["agreement_nouns"]
                 if objs and not (s.actor(objs[0]) or _is_date(objs[0]) or place or text_itself):
-                    words = [t.text for t in objs[0].subtree if not s.actor(t)]
-                    text = " ".join(words).strip().lower()
+                    text = _words(s, list(objs[0].subtree))
                     if 2 < len(text) < 80:
                         return text
+    for tok in toks:
+        if tok.lemma_.lower() in s.vocab["cooperation_nouns"]:
+            if not any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in tok.children):
+                continue  # "further cooperation", "bilateral ties": no subject named
+            qualifiers = [
+                w
+                for c in tok.lefts
+                if (c.dep_ == "compound" and c.pos_ == "NOUN")
+                or (c.dep_ == "amod" and c.lower_ not in _DEGREE)
+                for w in c.subtree
+            ]
+            text = _words(s, qualifiers)
+            if 2 < len(text) < 80:
+                return text
     return None
+
+
+# Adjectives that grade a cooperation rather than say what it is about.
+_DEGREE = frozenset(
+    [
+        "further",
+        "closer",
+        "close",
+        "deeper",
+        "deep",
+        "greater",
+        "more",
+        "new",
+        "broader",
+        "wider",
+        "stronger",
+        "bilateral",
+        "mutual",
+        "strategic",
+        "joint",
+        "international",
+        "practical",
+        "long-term",
+        "existing",
+        "current",
+        "former",
+    ]
+)
+
+
+def _words(s: Sentence, toks: list[Token]) -> str:
+    """The words of a phrase as written, lower case, without actors or a leading article."""
+    kept = [t for t in toks if not s.actor(t)]
+    while kept and kept[0].dep_ == "det":
+        kept = kept[1:]
+    return "".join(t.text_with_ws for t in kept).strip().lower()
 
 
 _WEEKDAYS = frozenset(

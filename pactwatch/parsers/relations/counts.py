@@ -60,6 +60,9 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
         # "17 members of the ILRS", "the 22 member states of ESA", and "the three AUKUS
         # countries": all of a coalition's countries (a bare "three EU countries" is some)
         return found
+    backed = _backed_by_clause(s, noun)
+    if backed:
+        return backed
     head = noun.head
     if noun.dep_ in ("compound", "amod", "nmod"):
         return _sized_group(s, head)
@@ -78,13 +81,36 @@ def _count_coalition(s: Sentence, noun: Token) -> str | None:
     return None
 
 
+def _backs(s: Sentence, verb: Token) -> bool:
+    """A present endorsing verb ("53 countries back the Accords"), also when the tagger
+    reads "back" as a preposition; or a present participle ("states backing ...")."""
+    if verb.lemma_.lower() not in s.vocab["endorse_verbs"]:
+        return False
+    return verb.tag_ in ("VBP", "VBZ", "VBG") or (
+        verb.pos_ == "ADP" and any(c.dep_ == "nsubj" for c in verb.children)
+    )
+
+
+def _backed_by_clause(s: Sentence, noun: Token) -> str | None:
+    """ "the 53 nations that have signed the Accords", "the 50-plus states backing the
+    Accords": a clause on the counted noun that signs or backs a coalition to date."""
+    for c in noun.children:
+        if c.dep_ not in ("relcl", "acl") or _part_of_tally(noun, c):
+            continue  # "one of 12 African countries that have signed": some of them
+        if _signed_so_far(s, c) or _backs(s, c):
+            hits = [a for o in s.objects(c, ("to", "on", "onto")) for a in s.coalitions_of(o)]
+            if hits:
+                return hits[0]
+    return None
+
+
 def _subject_count(s: Sentence, noun: Token, verb: Token) -> str | None:
     """The coalition of a counted subject: "more than 50 countries have signed the
     accords" (how many have, to date), "about 60 nations are expected to have signed the
     Accords by 2026", "more than 40 nations are now part of the accords"."""
     if _part_of_tally(noun, verb):
         return None  # only some of the members
-    if noun.dep_ == "nsubj" and _signed_so_far(s, verb):
+    if noun.dep_ == "nsubj" and (_signed_so_far(s, verb) or _backs(s, verb)):
         objects = s.objects(verb, ("to", "on", "onto"))
         signed = [a for o in objects for a in s.coalitions_of(o)]
         # "have signed Belt and Road agreements": agreements under a coalition's name
@@ -158,7 +184,11 @@ def _counted_by_phrase(s: Sentence, noun: Token, prep: Token) -> str | None:
     if prep.dep_ == "agent" and _signed_so_far(s, verb):
         hits = [a for a in s.subject_actors(verb) if s.is_coalition(a)]
         return hits[0] if hits else None
-    fronted = prep.i < verb.i and verb.tag_ in ("VBP", "VBZ")
+    # a present verb ("keep growing" may be tagged as a bare "VB" with no auxiliary)
+    present = verb.tag_ in ("VBP", "VBZ") or (
+        verb.tag_ == "VB" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+    fronted = prep.i < verb.i and present
     if prep.lower_ == "with" and verb.pos_ in ("VERB", "AUX") and fronted:
         return _owner(s, verb)
     roster = verb.lemma_.lower() in ("roster", "list", "family") and verb.dep_ == "dobj"
@@ -183,8 +213,14 @@ def _sized_group(s: Sentence, group: Token) -> str | None:
     hit = s.coalition_in(group)
     if hit:
         return hit
-    if group.dep_ == "appos" and group.lemma_.lower() in s.vocab["coalition_nouns"]:
+    if group.lemma_.lower() not in s.vocab["coalition_nouns"]:
+        return None
+    if group.dep_ == "appos":
         hits = s.coalitions_of(group.head)
+        return hits[0] if hits else None
+    if group.dep_ in ("dep", "npadvmod") and group.head.pos_ in ("VERB", "AUX"):
+        # "An 11-member organisation, APSCO is based in Beijing": a fronted description
+        hits = [a for t in s.subjects(group.head) if t.i > group.i for a in s.coalitions_of(t)]
         return hits[0] if hits else None
     return None
 
@@ -334,7 +370,7 @@ def member_count(s: Sentence) -> Iterator[RawClaim]:
             if coalition is None or _past_figure(s, noun, tok) or slot.quantity.low in (0, 1):
                 continue
             seen.add(id(slot))
-            yield _count(s, tok, coalition, slot.quantity, _count_mood(s, noun))
+            yield _count(s, tok, coalition, _or_more(noun, slot.quantity), _count_mood(s, noun))
         elif _numbers(tok):
             # "signatories to the accords now number 58", "members now total 22"
             coalition = _counted_subject(s, tok.head)
@@ -438,6 +474,17 @@ def _pronoun_owner(s: Sentence, verb: Token) -> str | None:
 def _bare_mood(s: Sentence, figure: Token) -> Modality:
     verb = figure.head if figure.dep_ != "pobj" else figure.head.head
     return s.modality(verb) if verb.pos_ in ("VERB", "AUX") else "asserted"
+
+
+def _or_more(noun: Token, q: Quantity) -> Quantity:
+    """ "Fifty countries or more": at least the figure."""
+    more = any(
+        c.dep_ == "conj" and c.lower_ == "more" and any(g.lower_ == "or" for g in noun.children)
+        for c in noun.children
+    )
+    if not more or q.value is None:
+        return q
+    return Quantity(value=None, low=q.value, high=None, approx=True)
 
 
 _TOTALS = frozenset(["total", "number", "tally", "membership", "count", "roster", "ranks"])

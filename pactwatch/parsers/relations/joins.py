@@ -507,6 +507,34 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
                 )
 
 
+def join_by_making(s: Sentence) -> Iterator[RawClaim]:
+    """ "The ceremony in Quito made Ecuador the 40th signatory of the Artemis Accords":
+    whatever makes an actor a coalition's Nth member makes it join (the member noun names
+    the coalition; "making X the Nth" after a join verb is read with that verb)."""
+    for v in s.tokens():
+        if v.lemma_.lower() != "make" or v.pos_ != "VERB":
+            continue
+        for noun in v.children:
+            if noun.dep_ not in ("ccomp", "oprd", "xcomp", "attr"):
+                continue
+            if noun.lemma_.lower() not in s.vocab["member_nouns"] or _restricted(s, noun):
+                continue
+            coalition = _membership_target(s, noun)
+            found = _ordinals(s, noun)
+            named = [
+                a
+                for c in [*noun.children, *v.children]
+                if c.dep_ in ("nsubj", "dobj") and c.i < noun.i
+                for a in s.actors_of(c)
+                if not s.is_coalition(a)
+            ]
+            if coalition is None or len(found) != 1 or len(set(named)) != 1:
+                continue
+            yield _claim(
+                s, v, "joined", s.modality(v), coalition=coalition, actor=named[0], ordinal=found[0]
+            )
+
+
 def join_by_apposition(s: Sentence) -> Iterator[RawClaim]:
     """ "Peru, the 41st signatory of the Artemis Accords, hosted a conference": an actor
     described by an ordinal member noun of a coalition joined it as that member, whatever
@@ -835,22 +863,27 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
 
 
 _TAKING_PART = frozenset(["participation", "membership", "involvement"])
+_TIES = frozenset(["tie", "ties", "relation", "relations"])
 
 
 def leave_by_ending(s: Sentence) -> Iterator[RawClaim]:
     """ "Niger has suspended its participation in the ILRS", "ended its membership of the
-    bloc": ending one's part in a known coalition is leaving it. A treaty recognised only
+    bloc", "severed its ties with the ILRS": ending one's part in a known coalition is
+    leaving it. A treaty recognised only
     from the text may bind two states, and suspending one's part in it ends a
     partnership, not a membership, so it is left to the partnership readers."""
     for v in s.tokens():
         if v.lemma_.lower() not in s.vocab["end_verbs"] or v.pos_ not in ("VERB", "AUX"):
             continue
         for n in s.objects(v):
-            if n.lemma_.lower() not in _TAKING_PART:
+            lemma = n.lemma_.lower()
+            if lemma not in _TAKING_PART | _TIES:
                 continue
+            # "severed its ties with the ILRS" (DESIGN section 4)
+            preps = ("with",) if lemma in _TIES else ("in", "of")
             coalitions = [
                 a
-                for t in s.prep_objects(n, ("in", "of"))
+                for t in s.prep_objects(n, preps)
                 for a in s.coalitions_of(t)
                 if not s.gazetteer.is_found(a)
             ]

@@ -43,6 +43,17 @@ def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
             continue
         if lemma == "join" and not any(c.lemma_ == "force" for c in v.children if c.dep_ == "dobj"):
             continue
+        if _no_longer(v):
+            # "will no longer cooperate with ESA": the cooperation ends, as of now
+            mood: Modality = (
+                "hedged"
+                if any(c.dep_ == "aux" and c.lower_ in _DOUBT for c in v.children)
+                else "asserted"
+            )
+            yield from _partner_claims(
+                s, v, "partnership_ended", s.subject_actors(v), partners, mood, _topic(s, v)
+            )
+            continue
         yield from _partner_claims(
             s,
             v,
@@ -52,6 +63,21 @@ def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
             _cooperation_mood(s, v),
             _topic(s, v),
         )
+
+
+# modals that leave an ending open ("may no longer cooperate"); "will" announces it
+_DOUBT = frozenset(["may", "might", "could", "would", "should", "can"])
+
+
+def _no_longer(v: Token) -> bool:
+    """ "no longer cooperate", "will not cooperate any longer"."""
+    negated = any(n.dep_ == "neg" for n in v.children)
+    return any(
+        c.dep_ == "advmod"
+        and c.lower_ == "longer"
+        and (negated or any(g.lower_ in ("no", "any") for g in c.children))
+        for c in v.children
+    )
 
 
 def _cooperation_mood(s: Sentence, verb: Token) -> Modality:
@@ -157,39 +183,7 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
     for n in s.tokens():
         nl = n.lemma_.lower()
         if nl in s.vocab["cooperation_nouns"]:
-            gov = n.head
-            # "deepened their cooperation with Egypt" forms a partnership; "their relationship
-            # with the EU is bilateral" only describes one, good or bad
-            if n.dep_ not in ("dobj", "pobj") or gov is n:
-                continue
-            if gov.lemma_.lower() in s.vocab["end_verbs"]:
-                continue
-            # "sought cooperation with NATO" wants one; "agreed a partnership" forms it
-            sought = (
-                n.dep_ == "dobj"
-                and gov.lemma_.lower() in s.vocab["hedge_verbs"]
-                and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]
-            )
-            if (
-                n.dep_ == "dobj"
-                and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]
-                and not sought
-            ):
-                continue
-            partners = [a for t in s.prep_objects(n, ("with", "between")) for a in s.actors_of(t)]
-            owners = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
-            if gov.lower_ == "in" and n.dep_ == "pobj" and gov.head.pos_ == "VERB":
-                # "developed by Bahrain's agency in cooperation with the UAE"
-                gov = gov.head
-                owners = owners or _agents(s, gov)
-            if not owners or any(
-                c.lower_ in ("its", "their") for c in n.children if c.dep_ == "poss"
-            ):
-                owners = s.subject_actors(gov) if gov.pos_ in ("VERB", "AUX") else owners
-            if not partners and len(owners) != 2:
-                continue
-            mood = "hedged" if sought and s.modality(gov) == "asserted" else s.modality(gov)
-            yield from _partner_claims(s, n, "partnership", owners, partners, mood, _topic(s, n))
+            yield from _cooperation(s, n)
         elif nl in ("partner", "ally") and n.dep_ == "attr" and n.head.lemma_ in ("be", "become"):
             subj = s.subject_actors(n.head)
             partners = [a for t in s.prep_objects(n, ("of", "with")) for a in s.actors_of(t)]
@@ -198,6 +192,58 @@ def partnership_by_noun(s: Sentence) -> Iterator[RawClaim]:
             yield from _partner_claims(
                 s, n.head, "partnership", subj, partners, s.modality(n.head), None
             )
+
+
+def _cooperation(s: Sentence, n: Token) -> Iterator[RawClaim]:
+    """The partnership a cooperation noun forms, wants or is refused."""
+    gov = n.head
+    # "deepened their cooperation with Egypt" forms a partnership; "their relationship
+    # with the EU is bilateral" only describes one, good or bad
+    if n.dep_ not in ("dobj", "pobj") or gov is n:
+        return
+    if gov.lemma_.lower() in s.vocab["end_verbs"]:
+        return
+    # "sought cooperation with NATO" wants one; "agreed a partnership" forms it
+    sought = (
+        n.dep_ == "dobj"
+        and gov.lemma_.lower() in s.vocab["hedge_verbs"]
+        and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]
+    )
+    refused = n.dep_ == "dobj" and s.refuses(gov)  # "restrains US-China engagement"
+    if (
+        n.dep_ == "dobj"
+        and gov.lemma_.lower() not in s.vocab["cooperation_make_verbs"]
+        and not (sought or refused)
+    ):
+        return
+    partners = [a for t in s.prep_objects(n, ("with", "between")) for a in s.actors_of(t)]
+    owners = [a for c in n.children if c.dep_ == "poss" for a in s.actors_of(c)]
+    if gov.lower_ == "in" and n.dep_ == "pobj" and gov.head.pos_ == "VERB":
+        # "developed by Bahrain's agency in cooperation with the UAE"
+        gov = gov.head
+        owners = owners or _agents(s, gov)
+    if not owners or any(c.lower_ in ("its", "their") for c in n.children if c.dep_ == "poss"):
+        owners = s.subject_actors(gov) if gov.pos_ in ("VERB", "AUX") else owners
+    if not partners and not owners and n.dep_ == "dobj":
+        # "restrains US-China space engagement" (the verb acts on it; "through EU-China
+        # cooperation" only names the channel)
+        owners = _hyphen_pair(s, n)
+    if not partners and len(owners) != 2:
+        return
+    mood: Modality = "hedged" if sought and s.modality(gov) == "asserted" else s.modality(gov)
+    if refused:
+        mood = "negated"
+    yield from _partner_claims(s, n, "partnership", owners, partners, mood, _topic(s, n, gov))
+
+
+def _hyphen_pair(s: Sentence, n: Token) -> list[str]:
+    """ "US-China space engagement", "the Sino-Russian partnership": two actors joined by
+    a hyphen in front of the cooperation noun."""
+    words = [t for t in n.subtree if t.i < n.i]
+    if not any(t.text in ("-", "–") for t in words):
+        return []
+    found = list(dict.fromkeys(a for t in words if (a := s.actor(t))))
+    return found if len(found) == 2 else []
 
 
 def _is_joint(n: Token) -> bool:
@@ -374,12 +420,32 @@ def payload_on_mission(s: Sentence) -> Iterator[RawClaim]:
                 slot = s.slot(u)
                 if slot is not None and slot.kind == "mission" and slot.actor not in owners:
                     owners.append(slot.actor or "")
+            owners += [a for a in _vehicle_owners(s, t) if a not in owners]
         owners = [o for o in owners if o]
         if not owners:
             continue
         yield from _partner_claims(
             s, v, "partnership", s.subject_actors(v), owners, s.modality(v), None
         )
+
+
+_VEHICLES = frozenset(
+    ["mission", "spacecraft", "lander", "orbiter", "probe", "station", "rocket", "module"]
+)
+
+
+def _vehicle_owners(s: Sentence, noun: Token) -> list[str]:
+    """ "China's lunar missions", "its Tiangong space station", "a Chinese lander": the
+    country or agency a mission or vehicle belongs to."""
+    if noun.lemma_.lower() not in _VEHICLES:
+        return []
+    return [
+        a
+        for c in noun.children
+        if c.dep_ in ("poss", "amod", "compound", "nmod")
+        for a in s.actors_of(c)
+        if not s.is_coalition(a) or s.is_actor(a)
+    ]
 
 
 def _mission_owners(s: Sentence, toks: Iterable[Token]) -> list[str]:
@@ -398,19 +464,30 @@ def payload_from_abroad(s: Sentence) -> Iterator[RawClaim]:
     for v in s.tokens():
         if v.lemma_.lower() not in s.vocab["carry_verbs"] or v.pos_ != "VERB":
             continue
-        sources = [
-            a
+        payloads = [
+            c
             for c in v.children
             if c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["payload_nouns"]
-            for t in s.prep_objects(c, ("from",))
-            for a in s.actors_of(t)
         ]
+        sources = [
+            a for c in payloads for t in s.prep_objects(c, ("from",)) for a in s.actors_of(t)
+        ]
+        # "to launch a Pakistani astronaut on its space station": the payload's nationality
+        sources += [a for c in payloads for a in s._demonyms(c) if a not in sources]
         if not sources:
             continue
         owners = _mission_owners(s, (u for t in s.subjects(v) for u in t.subtree))
         if not owners:
             everywhere = _mission_owners(s, s.tokens())
             owners = everywhere if len(everywhere) == 1 else []
+        if not owners:
+            # the one who launches it on its own vehicle
+            on = [
+                *s.prep_objects(v, ("on", "aboard", "to")),
+                *(o for c in payloads for o in s.prep_objects(c, ("on", "aboard", "to"))),
+            ]
+            if any(o.lemma_.lower() in _VEHICLES for o in on):
+                owners = [a for a in s.subject_actors(v) if a not in sources]
         yield from _partner_claims(s, v, "partnership", owners, sources, s.modality(v), None)
 
 
@@ -477,6 +554,38 @@ def partnership_ended(s: Sentence) -> Iterator[RawClaim]:
         if passive:
             blocs = [a for t in s.prep_objects(v, ("from", "by")) for a in s.coalitions_of(t)]
             yield from _partner_claims(s, v, "partnership_ended", subj, blocs, mood, None)
+
+
+def participation_ended(s: Sentence) -> Iterator[RawClaim]:
+    """ "ESA won't be part of subsequent Chinese lunar missions", "ESA also canceled
+    sending astronauts to China's space station": no longer taking part in another's
+    missions ends the cooperation with their owner."""
+    for v in s.tokens():
+        owners: list[str] = []
+        if v.lemma_ == "be" and any(c.dep_ == "neg" for c in v.children):
+            for part in (c for c in v.children if c.dep_ == "attr" and c.lemma_ == "part"):
+                owners += [a for o in s.prep_objects(part, ("of",)) for a in _vehicle_owners(s, o)]
+        elif _ends(s, v):
+            for g in v.children:
+                if g.dep_ != "xcomp" or g.tag_ != "VBG":
+                    continue
+                if g.lemma_.lower() not in s.vocab["carry_verbs"] | s.vocab["undertake_verbs"]:
+                    continue
+                places = [
+                    o
+                    for x in [g, *s.objects(g)]
+                    for p in x.children
+                    if p.dep_ in ("prep", "dative") and p.lower_ in ("to", "on", "aboard")
+                    for o in p.children
+                    if o.dep_ == "pobj"
+                ]
+                owners += [a for o in places for a in _vehicle_owners(s, o)]
+        if not owners:
+            continue
+        mood: Modality = "hedged" if s.modality(v) == "hedged" and _ends(s, v) else "asserted"
+        yield from _partner_claims(
+            s, v, "partnership_ended", s.subject_actors(v), owners, mood, None
+        )
 
 
 def partnership_ended_by_noun(s: Sentence) -> Iterator[RawClaim]:
