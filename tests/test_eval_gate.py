@@ -14,6 +14,11 @@ from tests.eval.score import Scores, load_gold, report, score
 
 # The issue's gates were F1 >= 0.90 and precision >= 0.92; the floors stand at the last
 # measurement (extractor 2026.12.07-26; held-out raised at -34), raised with every gain.
+# The tree alone (extractor 2026.12.07-39) scores 0.992: the one answer it gives
+# differently from this set is e56, "Italy pulled out of China's Belt and Road
+# Initiative", gold here as a partnership with China ended. real-news-dev (written by
+# others, the reference) reads an exit from the BRI as leaving it, and the extractor
+# follows it; the gold item stays as written, so it counts as a miss and a false alarm.
 MIN_F1 = 0.991
 MIN_PRECISION = 0.991
 # The first held-out set (written apart from the rules, scored many times since, so no

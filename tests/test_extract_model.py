@@ -140,6 +140,3 @@ def test_stats_count_sentences_and_parsed_candidates() -> None:
     extract_claims(text, stats=stats)
     extract_claims("Nothing to see here.", stats=stats)
     assert (stats.sentences, stats.candidates) == (4, 1)
-    surface = claims_module.ExtractStats()
-    extract_claims(text, engine="surface", stats=surface)
-    assert (surface.sentences, surface.candidates) == (3, 0)  # the surface rules parse nothing

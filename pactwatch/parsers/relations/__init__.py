@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from pactwatch.parsers.raw import RawClaim
 from pactwatch.parsers.relations.counts import member_count
 from pactwatch.parsers.relations.joins import (
     join_by_admission,
@@ -45,7 +46,6 @@ from pactwatch.parsers.relations.partners import (
     payload_from_abroad,
     payload_on_mission,
 )
-from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
 __all__ = ["RULES", "claims_from_tree"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import ClaimKind, Modality
-from pactwatch.parsers.rule_parts import RawClaim
+from pactwatch.parsers.raw import RawClaim
 from pactwatch.parsers.tree import Sentence
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
 from pactwatch.parsers.numbers import Quantity
+from pactwatch.parsers.raw import RawClaim
 from pactwatch.parsers.relations._common import _claim, object_coalitions, signs
-from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
 if TYPE_CHECKING:

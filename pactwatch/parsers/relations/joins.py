@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
+from pactwatch.parsers.raw import RawClaim
 from pactwatch.parsers.relations._common import (
     _claim,
     charter_of,
@@ -13,7 +14,6 @@ from pactwatch.parsers.relations._common import (
     purpose_coalitions,
     signs,
 )
-from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
 if TYPE_CHECKING:
@@ -503,7 +503,6 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
                     coalition=coalition,
                     actor=actor,
                     ordinal=single,
-                    no_ordinal=subset,
                 )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
+from pactwatch.parsers.raw import RawClaim
 from pactwatch.parsers.relations._common import (
     _partner_claims,
     _topic,
@@ -14,7 +15,6 @@ from pactwatch.parsers.relations._common import (
     purpose_coalitions,
     signs,
 )
-from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
 if TYPE_CHECKING:
