@@ -22,10 +22,18 @@ from tests.eval.score import Scores, load_gold, report, score
 MIN_F1 = 0.991
 MIN_PRECISION = 0.991
 # The first held-out set (written apart from the rules, scored many times since, so no
-# longer blind; heldout2 is). Its floors: the same rule.
+# longer blind). Its floors: the same rule.
 HELDOUT_MIN_F1 = 0.987
 HELDOUT_MIN_PRECISION = 0.987
 HELDOUT = Path(__file__).resolve().parent / "eval" / "heldout.jsonl"
+# The second held-out set was kept blind through the rewrite of the extractor and
+# scored once, after the regular-expression patterns were deleted (extractor
+# 2026.12.07-39): F1 0.864, P 0.927, R 0.810 (tp 51, fp 4, fn 12). The deleted patterns
+# scored 0.870 on it the same day. It is no longer blind; these floors keep that
+# first score from slipping and rise only with work done on other sets.
+HELDOUT2_MIN_F1 = 0.864
+HELDOUT2_MIN_PRECISION = 0.927
+HELDOUT2 = Path(__file__).resolve().parent / "eval" / "heldout2.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +63,10 @@ def test_heldout_f1_and_precision() -> None:
     p, _r, f = held.prf()
     assert f >= HELDOUT_MIN_F1, report(held)
     assert p >= HELDOUT_MIN_PRECISION, report(held)
+
+
+def test_second_heldout_f1_and_precision() -> None:
+    held = score(load_gold(HELDOUT2))
+    p, _r, f = held.prf()
+    assert f >= HELDOUT2_MIN_F1, report(held)
+    assert p >= HELDOUT2_MIN_PRECISION, report(held)

@@ -33,6 +33,24 @@ def _pair(kind: str, a: str, b: str, modality: str = "asserted") -> tuple[object
 
 ROWS: list[Row] = [
     (
+        # the clause on "becoming" signs what the join describes: the same join
+        "join_by_verb",
+        "Laos signed the Artemis Accords, becoming the 52nd country to sign the US-led text.",
+        {("joined", "artemis-accords", "LA", 52, "asserted")},
+    ),
+    (
+        # a clause that signs something naming another actor repeats nothing
+        "join_by_verb",
+        "Peru joined the ILRS, becoming the 9th country to sign a deal with Chile.",
+        {("joined", "ilrs", "PE", None, "asserted"), _pair("partnership", "PE", "CL")},
+    ),
+    (
+        # the object the parser gave to the reporting clause after it
+        "member_count",
+        "Some 45 nations have now signed the Artemis Accords, an official told reporters.",
+        {("member_count", "artemis-accords", 45, None, None, "asserted")},
+    ),
+    (
         # whatever makes an actor the Nth member makes it join
         "join_by_making",
         "The signing in Lima on Friday made Peru the 41st signatory of the Artemis Accords.",

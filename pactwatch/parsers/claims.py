@@ -38,7 +38,7 @@ __all__ = ["EXTRACTOR_VERSION", "ExtractStats", "extract_claims"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-39"
+EXTRACTOR_VERSION = "2026.12.07-40"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"

@@ -493,6 +493,19 @@ class Sentence:
                 out += self.group(c)
             elif c.dep_ == "prep" and c.lower_ in wanted:
                 out += [t for o in c.children if o.dep_ == "pobj" for t in self.group(o)]
+            elif (
+                c.dep_ == "ccomp"
+                and c.lemma_.lower() in self.vocab["report_verbs"]
+                and not any(o.dep_ == "dobj" for o in verb.children)
+            ):
+                # "have signed the Accords, a spokesperson told reporters", read with
+                # "the Accords" as the reporting verb's subject: it is the object
+                out += [
+                    g
+                    for n in c.children
+                    if n.dep_ == "nsubj" and n.left_edge.i == verb.i + 1
+                    for g in self.group(n)
+                ]
             elif c.dep_ == "prt" or (c.dep_ in ("prep", "advmod") and c.lower_ in _PARTICLES):
                 # "pulled out of": the parser may read the particle as a preposition
                 for p in c.children:

@@ -200,8 +200,10 @@ def _do_so_ordinal(s: Sentence, verb: Token) -> int | None:
             c.dep_ in ("acl", "relcl")
             and (
                 _does_so(c)
-                # "becoming the 19th nation to sign on": the join again, with no object
-                or (signs(s, c) and not s.objects(c, ("to", "onto", "into")))
+                # "becoming the 19th nation to sign on", "the 48th country to sign the
+                # US-led principles": the join again, with no object or one that names
+                # no other actor
+                or (signs(s, c) and not _names_another(s, c, verb))
                 # "becoming the 53rd nation to back the principles": endorsing them
                 or c.lemma_.lower() in s.vocab["endorse_verbs"]
             )
@@ -210,12 +212,27 @@ def _do_so_ordinal(s: Sentence, verb: Token) -> int | None:
             # "becoming the 44th country and the fifth this year to do so", with "to do
             # so" hung on "becoming"
             noun.dep_ == "attr"
-            and any(c.dep_ == "xcomp" and _does_so(c) for c in noun.head.children)
+            and any(
+                c.dep_ == "xcomp"
+                and (_does_so(c) or (signs(s, c) and not _names_another(s, c, verb)))
+                for c in noun.head.children
+            )
         )
         found = _ordinals(s, noun) if repeats else []
         if len(found) == 1:
             return found[0]
     return None
+
+
+def _names_another(s: Sentence, clause: Token, verb: Token) -> bool:
+    """The clause's object names an actor other than the coalitions `verb` joins ("to
+    sign a deal with Chile")."""
+    joined = set(object_coalitions(s, verb) or _implied_coalition(s, verb))
+    objects = s.objects(clause, ("to", "onto", "into", "with"))
+    objects += [p for o in objects for p in s.prep_objects(o, ("with", "between"))]
+    # ("the US-led text": a modifier describes the text, it is no party to it)
+    named = [a for o in objects for a in s.actors_of(o) + s.coalitions_of(o)]
+    return any(a not in joined for a in named)
 
 
 def _does_so(clause: Token) -> bool:
