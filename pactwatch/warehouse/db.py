@@ -1,13 +1,17 @@
-"""Connections to the DuckDB warehouse: short-lived writers, read-only readers, lock handling.
+"""Connections to the warehouse: short-lived writers, read-only readers, lock handling.
 
-DuckDB allows one writing process per file. A writer retries a held lock for a
-few seconds (runs and deliveries hold it briefly), then gives up with
-`WarehouseUnavailable`, which the CLI turns into one line and exit code 3.
+The warehouse is a DuckDB file (a path) or a DuckLake (`lake.Lake`: catalog in
+PostgreSQL, Parquet data). DuckDB allows one writing process per file; a lake
+allows one writer at a time through its catalog's advisory lock. Either way a
+writer retries a held lock for a few seconds (runs and deliveries hold it
+briefly), then gives up with `WarehouseUnavailable`, which the CLI turns into one
+line and exit code 3. Every function here takes either kind of `Location`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import re
 import time
@@ -17,7 +21,12 @@ from pathlib import Path
 import duckdb
 
 from pactwatch.errors import WarehouseUnavailable
+from pactwatch.warehouse import lake as _lake
+from pactwatch.warehouse.lake import Lake
 from pactwatch.warehouse.migrate import applied_versions, latest_version, migrate
+
+Location = str | Path | Lake
+"""A DuckDB file (path) or a DuckLake warehouse."""
 
 DEFAULT_WRITE_LOCK_TIMEOUT = 5.0
 DEFAULT_READ_LOCK_TIMEOUT = 1.0
@@ -80,22 +89,38 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
         return con
 
 
-def require_warehouse(path: str | Path) -> None:
+def _exists(location: Location) -> bool:
+    if isinstance(location, Lake):
+        return _lake.exists(location)
+    return Path(location).exists()
+
+
+def require_warehouse(path: Location) -> None:
     """`WarehouseUnavailable` (exit 3) when nothing has been stored at `path` yet: for
     commands that only make sense on an existing warehouse (deliver, export, ...)."""
-    if not Path(path).exists():
+    if not _exists(path):
         raise WarehouseUnavailable(f"warehouse {path} does not exist (nothing has been stored yet)")
 
 
 @contextlib.contextmanager
 def open_writer(
-    path: str | Path, *, lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT
+    path: Location, *, lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read/write connection with every migration applied.
 
-    Creates the parent directory and the file when missing. Raises
-    `WarehouseUnavailable` when another process holds the lock past `lock_timeout`.
+    Creates the parent directory and the file (or the lake's catalog and data
+    directory) when missing. Raises `WarehouseUnavailable` when another process
+    holds the lock past `lock_timeout`.
     """
+    if isinstance(path, Lake):
+        with _lake.writer_lock(path, timeout=lock_timeout):
+            con = _lake.connect(path, read_only=False)
+            try:
+                migrate(con)
+                yield con
+            finally:
+                _lake.release(con)
+        return
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,9 +143,31 @@ def _empty_schema() -> duckdb.DuckDBPyConnection:
     return con
 
 
+@functools.cache
+def column_comments() -> dict[tuple[str, str], str]:
+    """(relation, column) -> the description the migrations give it, read from an
+    empty in-memory warehouse: what a DuckLake catalog cannot store for the columns
+    of views is still known."""
+    con = _empty_schema()
+    try:
+        rows = con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns()"
+            " WHERE database_name = current_database() AND comment IS NOT NULL"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(str(t), str(c)): str(text) for t, c, text in rows}
+
+
+def _open_read_only(path: Location, *, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    if isinstance(path, Lake):
+        return _lake.connect(path, read_only=True)
+    return _connect(Path(path), read_only=True, lock_timeout=lock_timeout)
+
+
 @contextlib.contextmanager
 def open_reader(
-    path: str | Path,
+    path: Location,
     *,
     missing_ok: bool = False,
     lock_timeout: float = DEFAULT_READ_LOCK_TIMEOUT,
@@ -132,26 +179,26 @@ def open_reader(
     A warehouse written by an older pactwatch is migrated first (briefly as a
     writer); a DuckDB file that is not a pactwatch warehouse is opened as it is.
     """
-    target = Path(path)
-    if not target.exists():
+    target = path if isinstance(path, Lake) else Path(path)
+    if not _exists(target):
         if not missing_ok:
             raise WarehouseUnavailable(
                 f"warehouse {target} does not exist (nothing has been stored yet)"
             )
         con = _empty_schema()
     else:
-        con = _connect(target, read_only=True, lock_timeout=lock_timeout)
+        con = _open_read_only(target, lock_timeout=lock_timeout)
         applied = applied_versions(con)
         # Upgrade a warehouse written by an older pactwatch; leave other DuckDB files alone.
         if applied and latest_version() not in applied:
-            con.close()
+            _lake.release(con)
             with open_writer(target, lock_timeout=lock_timeout):
                 pass
-            con = _connect(target, read_only=True, lock_timeout=lock_timeout)
+            con = _open_read_only(target, lock_timeout=lock_timeout)
     try:
         yield con
     finally:
-        con.close()
+        _lake.release(con)  # closes it (and detaches a lake)
 
 
 def sandbox(con: duckdb.DuckDBPyConnection) -> None:
