@@ -61,10 +61,33 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+def _api(method: str, url: str, **kw: object) -> httpx.Response:
+    """One request to the Prefect API, retried while it answers 503 (its database is
+    busy on a loaded machine), as Prefect's own client does."""
+    for attempt in range(20):
+        response = httpx.request(method, url, timeout=10, **kw)  # type: ignore[arg-type]
+        if response.status_code != 503:
+            return response
+        time.sleep(0.5 * (attempt + 1))
+    return response
+
+
+def _wait_for_workers(api: str, count: int, *, timeout: float) -> None:
+    """Until `count` workers have polled the pool (so each can take a run)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = _api("POST", f"{api}/work_pools/{POOL}/workers/filter", json={})
+        if found.status_code == 200 and len(found.json()) >= count:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"fewer than {count} workers polled {POOL} in {timeout} s")
+        time.sleep(0.3)
+
+
 def _final_state(api: str, flow_run_id: str, *, timeout: float) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while True:
-        run = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()
+        run = _api("GET", f"{api}/flow_runs/{flow_run_id}").json()
         state = run.get("state") or {}
         if state.get("type") in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             return dict(run)
@@ -155,17 +178,16 @@ def test_two_workers_two_deployments_one_lake(
                         log=tmp_path / f"{name}.log",
                     )
                 )
+            _wait_for_workers(api, 2, timeout=180)
             runs = []
             for name in names:
-                found = httpx.get(f"{api}/deployments/name/{name}", timeout=10).json()
+                found = _api("GET", f"{api}/deployments/name/{name}").json()
                 assert found["work_pool_name"] == POOL
                 assert found["parameters"]["source_names"] in (
                     ["alpha", "beta"],
                     ["gamma", "beta-mirror"],
                 )
-                made = httpx.post(
-                    f"{api}/deployments/{found['id']}/create_flow_run", json={}, timeout=10
-                )
+                made = _api("POST", f"{api}/deployments/{found['id']}/create_flow_run", json={})
                 assert made.status_code == 201, made.text
                 runs.append(made.json()["id"])
             finals = [_final_state(api, run, timeout=300) for run in runs]
