@@ -93,6 +93,13 @@ def test_redact_hides_passwords(text: str) -> None:
         assert out.endswith('"}')  # a JSON text stays JSON
 
 
+def test_redacting_twice_changes_nothing() -> None:
+    lake = Lake(f"postgres:host=db password={SECRET}", "/data")
+    once = redact(f"warehouse {lake}: catalog down")
+    assert once == "warehouse ducklake:postgres:host=db password=***: catalog down"
+    assert redact(once) == once
+
+
 def test_redact_hides_pgpassword_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PGPASSWORD", SECRET)
     assert redact(f"server said: bad secret {SECRET}!") == "server said: bad secret ***!"
@@ -173,6 +180,7 @@ def test_unreachable_catalog_is_exit_3_without_the_password(
         _, err = capsys.readouterr()
         assert code == 3, err
         assert err.startswith("pactwatch: error: warehouse ducklake:postgres:"), err
+        assert "password=***: cannot reach the catalog database" in err
         assert "cannot reach the catalog database" in err
         assert SECRET not in err and err.count("\n") == 1 and "Traceback" not in err
     with pytest.raises(WarehouseUnavailable) as exc, open_writer(Lake(catalog, str(tmp_path))):

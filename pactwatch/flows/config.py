@@ -476,8 +476,8 @@ def _warehouse_location(
         )
     if not warehouse.data_path:
         raise ConfigError(
-            f"{where}: warehouse.catalog needs warehouse.data_path, the directory (or s3:// URL)"
-            " of the lake's Parquet files"
+            f"{where}: warehouse.catalog needs warehouse.data_path, the directory of the"
+            " lake's Parquet files"
         )
     data = warehouse.data_path
     if "://" not in data:

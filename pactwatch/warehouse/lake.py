@@ -85,7 +85,11 @@ class Lake:
         return redact(f"ducklake:{self.catalog}")
 
 
-_PASSWORD_KV = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'\"]+)", re.IGNORECASE)
+# A value already redacted (`***` before a colon or a space) is left as it is, so
+# redacting twice changes nothing.
+_PASSWORD_KV = re.compile(
+    r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\*\*\*(?![^\s'\":])|[^\s'\"]+)", re.IGNORECASE
+)
 _URI_PASSWORD = re.compile(r"(\bpostgres(?:ql)?://[^:/@\s]*:)([^@\s]*)(@)", re.IGNORECASE)
 
 
