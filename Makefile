@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint types layers eval claim-scores verdicts bench clean
+.PHONY: install demo test test-fast check lint types layers eval claim-scores verdicts bench bench-large clean
 
 install: $(STAMP)
 
@@ -52,8 +52,16 @@ claim-scores: $(STAMP)
 verdicts: $(STAMP)
 	$(BIN)/python -m tests.verdicts
 
+# Stage throughput (bench/run.py), then the scale figures over the synthetic corpus
+# (bench/scale.py: 1k and 10k articles, 1M claims of history, Dask 1 vs 2 workers),
+# written to bench/results.json. Never part of `make test`; takes 20 minutes or more.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale.py
+
+# The same scale figures with 100k articles as well (an hour or more on 2 cores).
+bench-large: $(STAMP)
+	$(BIN)/python bench/scale.py --sizes 1000,10000,100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-data

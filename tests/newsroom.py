@@ -91,13 +91,14 @@ class Newsroom:
     """Outlets with one feed each (/<outlet>/feed.xml) and their pages, plus /hook.
 
     `publish` adds a story to an outlet's feed; the next run sees it. `hook_status`
-    is what the webhook receiver answers.
+    is what the webhook receiver answers; an outlet in `down` answers 503.
     """
 
     def __init__(self, server: HTTPServer) -> None:
         self.base = server.url_for("").rstrip("/")
         self.feeds: dict[str, list[Story]] = {}
         self.hook_status = 200
+        self.down: set[str] = set()
         self.hooks: list[tuple[dict[str, str], dict[str, Any]]] = []
         server.expect_request(re.compile(r"^/[a-z]+/feed\.xml$")).respond_with_handler(self.feed)
         server.expect_request(re.compile(r"^/[a-z]+/news/[a-z0-9-]+\.html$")).respond_with_handler(
@@ -118,6 +119,8 @@ class Newsroom:
 
     def feed(self, request: Request) -> Response:
         outlet = request.path.split("/")[1]
+        if outlet in self.down:
+            return Response("down for maintenance", status=503)
         items = []
         for s in sorted(self.feeds.get(outlet, []), key=lambda s: s.published, reverse=True):
             items.append(

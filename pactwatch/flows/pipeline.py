@@ -19,7 +19,8 @@ import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 from prefect import flow, task
@@ -31,12 +32,13 @@ from prefect.runtime import task_run as current_task_run
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
+from prefect.utilities.annotations import quote
 
 from pactwatch.alerts.outbox import DeliveryReport
 from pactwatch.clock import now_utc
 from pactwatch.errors import FetchError, PactwatchError, TransientFetchError, is_transient
 from pactwatch.parsers.claims import EXTRACTOR_VERSION
-from pactwatch.parsers.model import Article, Claim
+from pactwatch.parsers.nlp import ModelMissing
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer, transaction
 from pactwatch.warehouse.lake import redact
@@ -44,7 +46,15 @@ from pactwatch.warehouse.lake import redact
 from . import progress
 from .channels import build_channels
 from .config import Config, SourceConfig, load_config
-from .ingest import FetchRow, Harvest, collect_source, extract_documents
+from .health import judge_health
+from .ingest import (
+    Extraction,
+    FetchRow,
+    Harvest,
+    collect_source,
+    extract_documents,
+    join_chunks,
+)
 from .interrupt import reclaim_signals
 from .publish import publish_task
 from .record import record_and_detect
@@ -56,6 +66,11 @@ from .runtime import (
     make_fetcher,
     select_sources,
 )
+
+if TYPE_CHECKING:
+    from .dask_runner import DaskExtractor
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,6 +96,7 @@ class RunSummary:
     deliveries: DeliveryReport | None = None
     report_path: str | None = None  # the refreshed `[report] path`
     report_error: str | None = None
+    health: list[str] = field(default_factory=list)  # health alerts this run raised
 
     @property
     def failed_sources(self) -> list[SourceOutcome]:
@@ -118,6 +134,7 @@ class RunSummary:
             for o in self.sources
             for problem in o.problems
         ]
+        out += [f"pactwatch: warning: {line}" for line in self.health]
         if self.deliveries:
             out += [f"pactwatch: warning: delivery: {e}" for e in self.deliveries.errors]
         if not quiet or not self.ok:
@@ -158,15 +175,6 @@ class RunPlan:
 
 
 @dataclass(frozen=True, slots=True)
-class Extraction:
-    """One source's articles with their claims, and the problems met extracting them."""
-
-    source: str
-    batch: tuple[tuple[Article, tuple[Claim, ...]], ...]
-    problems: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Stored:
     """What `store_task` wrote: one outcome per source, and how many alerts are new."""
 
@@ -201,6 +209,13 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> R
         hashes=hashes,
         seen=seen,
     )
+
+
+def _q(value: T) -> T:
+    """`value` wrapped in Prefect's `quote()` for a task parameter: the task receives
+    `value` itself, and Prefect does not walk its elements looking for futures (for
+    every task, at a cost that grows with the collection)."""
+    return cast(T, quote(value))
 
 
 def _failed_harvest(source: SourceConfig, exc: PactwatchError) -> Harvest:
@@ -373,6 +388,14 @@ def store_harvest(
     return outcome, new_alerts
 
 
+@task(name="source-health", cache_policy=NO_CACHE)
+def health_task(
+    cfg: Config, run_id: str, sources: Sequence[SourceConfig], entries: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Queue the health alerts this run makes due (`flows.health`); a line for each."""
+    return judge_health(cfg, run_id, sources, entries)
+
+
 def _crash_point(step: str) -> None:
     """Test hook: `PACTWATCH_TEST_CRASH_AFTER=store` kills the process right after that
     step has committed (exit status 137, as SIGKILL gives), so tests can prove that
@@ -472,10 +495,13 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
     try:
         show.sources(len(sources))
         show.step(f"fetching {len(sources)} source(s)")
-        stored = _fetch_and_store(cfg, run_id, sources, prep)
+        with _extractor(cfg) as extractor:
+            stored = _fetch_and_store(cfg, run_id, sources, prep, extractor)
         _crash_point("store")
         summary.sources = [o for o, _ in stored]
         summary.alerts_new = sum(n for _, n in stored)
+        summary.health = health_task(cfg, run_id, sources, _health_entries(summary.sources))
+        summary.alerts_new += len(summary.health)
         show.step("delivering alerts")
         summary.deliveries = deliver_task(cfg)
         published = publish_task(cfg, run_id)
@@ -512,11 +538,19 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
 
 
 def _fetch_and_store(
-    cfg: Config, run_id: str, sources: Sequence[SourceConfig], prep: RunPlan
+    cfg: Config,
+    run_id: str,
+    sources: Sequence[SourceConfig],
+    prep: RunPlan,
+    extractor: DaskExtractor | None = None,
 ) -> list[tuple[SourceOutcome, int]]:
     """Fetch every source in parallel; extract and store each one as soon as it is
     fetched, in completion order, so a slow source never holds back the others'
-    articles and alerts. A source still running past its budget is recorded failed."""
+    articles and alerts. A source still running past its budget is recorded failed.
+
+    With a Dask `extractor`, a fetched source's documents go to the workers in chunks
+    and the loop goes on receiving other sources; the source is stored when its last
+    chunk is back (still one store transaction per source, in this process)."""
     retries = cfg.fetch.retries
     fetch = fetch_task.with_options(retries=retries, retry_delay_seconds=cfg.fetch.retry_delay)
     budget = cfg.fetch.source_budget
@@ -524,11 +558,13 @@ def _fetch_and_store(
         fetch.submit(
             cfg,
             s,
-            prep.validators,
-            prep.known,
-            prep.digests.get(s.name, {}),
+            # quote(): Prefect would otherwise walk every element of these (all known
+            # URLs) looking for futures, for every task: seconds per source at 10k.
+            _q(prep.validators),
+            _q(prep.known),
+            _q(prep.digests.get(s.name, {})),
             retries,
-            prep.seen,
+            _q(prep.seen),
             budget_key=f"{run_id}:{s.name}",
         ): s
         for s in sources
@@ -539,22 +575,37 @@ def _fetch_and_store(
     limit = (budget + _STUCK_GRACE) * max(1, waves) + _retry_allowance(cfg)
     # Completion order through our own queue: Prefect's `as_completed(timeout=)` arms a
     # SIGALRM that would cancel whatever this thread runs when it fires (a store).
-    done: queue.Queue[PrefectFuture[Harvest]] = queue.Queue()
+    # Events: a fetch done (its future), or a source's Dask chunks all back (its name).
+    done: queue.Queue[PrefectFuture[Harvest] | str] = queue.Queue()
     for fut in futures:
         fut.add_done_callback(done.put)
     end = time.monotonic() + limit
-    for _ in range(len(futures)):
+    fetching = len(futures)
+    extracting: dict[str, tuple[Harvest, list[PrefectFuture[Extraction]]]] = {}
+    while fetching or extracting:
         try:
-            fut = done.get(timeout=max(0.0, end - time.monotonic()))
+            event = done.get(timeout=max(0.0, end - time.monotonic()) if fetching else None)
         except queue.Empty:
-            break
-        src = futures[fut]
+            fetching = 0  # the stuck ones are given up below
+            continue
+        if isinstance(event, str):
+            harvest, chunks = extracting.pop(event)
+            by_source[event] = _store_chunks(cfg, run_id, harvest, chunks, prep)
+            continue
+        if not fetching:
+            continue  # a fetch that ends after it was given up stays given up
+        fetching -= 1
+        src = futures[event]
         try:
-            harvest = fut.result()
+            harvest = event.result()
         except PactwatchError as exc:
             # Retries exhausted on a transient error: record it and go on with the others.
             harvest = _failed_harvest(src, exc)
-        by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
+        if extractor is not None and harvest.documents:
+            chunks = extractor.submit(harvest, prep.hashes, partial(done.put, src.name))
+            extracting[src.name] = (harvest, chunks)
+        else:
+            by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
     for src in sources:
         if src.name not in by_source:
             stuck = TransientFetchError(
@@ -562,6 +613,50 @@ def _fetch_and_store(
             )
             by_source[src.name] = _extract_and_store(cfg, run_id, _failed_harvest(src, stuck), prep)
     return [by_source[s.name] for s in sources]
+
+
+def _store_chunks(
+    cfg: Config,
+    run_id: str,
+    harvest: Harvest,
+    chunks: Sequence[PrefectFuture[Extraction]],
+    prep: RunPlan,
+) -> tuple[SourceOutcome, int]:
+    """Store a source whose chunks came back from Dask. A chunk that failed (a worker
+    lost for good) fails the source for this run, and its fetch rows are not stored,
+    so the next run reads those documents again: nothing is lost."""
+    try:
+        extraction = join_chunks(harvest.source, [c.result() for c in chunks])
+    except ModelMissing:
+        raise
+    except Exception as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        failed = PactwatchError(
+            f"parse-and-extract on Dask failed ({type(exc).__name__}{': ' if detail else ''}"
+            f"{detail}); the source is read again next run"
+        )
+        return _store_and_report(
+            cfg, run_id, _failed_harvest(cfg.source(harvest.source), failed), (), prep
+        )
+    return _store_and_report(cfg, run_id, harvest, (extraction,), prep)
+
+
+def _extractor(cfg: Config) -> contextlib.AbstractContextManager[DaskExtractor | None]:
+    """Dask workers for parse-and-extract under `[run] task_runner = "dask"`, else none
+    (the default: extraction runs in this process, as it always has)."""
+    if cfg.run.task_runner == "dask":
+        from .dask_runner import DaskExtractor
+
+        return DaskExtractor(cfg)
+    return contextlib.nullcontext()
+
+
+def _health_entries(outcomes: Sequence[SourceOutcome]) -> dict[str, dict[str, Any]]:
+    """This run's verdict per source, in the shape of a `runs.summary` entry."""
+    return {
+        o.name: {"ok": o.ok, "problems": list(o.problems), "new_articles": o.new_articles}
+        for o in outcomes
+    }
 
 
 def _retry_allowance(cfg: Config) -> float:
@@ -572,8 +667,25 @@ def _retry_allowance(cfg: Config) -> float:
 def _extract_and_store(
     cfg: Config, run_id: str, harvest: Harvest, prep: RunPlan
 ) -> tuple[SourceOutcome, int]:
-    extractions = extract_task(cfg, [harvest], prep.hashes) if harvest.documents else ()
-    stored = store_task(cfg, run_id, [harvest], extractions, prep.first)
+    extractions = extract_task(cfg, _q([harvest]), _q(prep.hashes)) if harvest.documents else ()
+    return _store_and_report(cfg, run_id, harvest, extractions, prep)
+
+
+def _store_and_report(
+    cfg: Config,
+    run_id: str,
+    harvest: Harvest,
+    extractions: Sequence[Extraction],
+    prep: RunPlan,
+) -> tuple[SourceOutcome, int]:
+    # A source with nothing to extract (answered "not modified", unchanged files, all
+    # links known, or failed) only records its fetch rows: that is done here, without
+    # a task run, whose Prefect bookkeeping would cost more than the write (a rerun
+    # over 100 unchanged feeds spent most of its time there).
+    if extractions:
+        stored = store_task(cfg, run_id, _q([harvest]), _q(extractions), prep.first)
+    else:
+        stored = store_task.fn(cfg, run_id, [harvest], (), prep.first)
     outcome = stored.outcomes[0]
     progress.reporter().source_done(outcome.name, _source_line(outcome, stored.alerts_new))
     return outcome, stored.alerts_new

@@ -19,13 +19,48 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from pactwatch.errors import PactwatchError
 
-__all__ = ["LocalApi", "configured_api_url", "orphan_proof"]
+__all__ = [
+    "HOME_DIR",
+    "LocalApi",
+    "clear_scheduled_runs",
+    "configured_api_url",
+    "crash_unfinished_runs",
+    "next_scheduled_run",
+    "orphan_proof",
+    "use_warehouse_home",
+    "warehouse_home",
+]
+
+HOME_DIR = ".pactwatch-prefect"
+
+
+def warehouse_home(warehouse: Path) -> Path:
+    """The Prefect home of a warehouse: `.pactwatch-prefect/` in its folder."""
+    return warehouse.resolve().parent / HOME_DIR
+
+
+def use_warehouse_home(warehouse: Path) -> Path | None:
+    """Point Prefect at the warehouse's own home (history, database, settings) unless
+    the operator chose a server (`PREFECT_API_URL`) or a home (`PREFECT_HOME`), or
+    Prefect is already imported (a test harness, a notebook). Call before Prefect is
+    imported; returns the home now in use when it set one."""
+    if os.environ.get("PREFECT_API_URL") or os.environ.get("PREFECT_HOME"):
+        return None
+    if "prefect" in sys.modules:
+        return None
+    home = warehouse_home(warehouse)
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(home)
+    return home
+
 
 # Run in the child before the server: die with the parent (Linux), then exec.
 _LAUNCHER = (
@@ -150,3 +185,96 @@ def cancel_flow_run(api: str, flow_run_id: str, message: str, *, timeout: float 
     except httpx.HTTPError:
         return False
     return response.status_code < 300
+
+
+def _headers() -> dict[str, str]:
+    """Prefect Cloud's API key, when the operator set one."""
+    key = os.environ.get("PREFECT_API_KEY")
+    return {"Authorization": f"Bearer {key}"} if key else {}
+
+
+def _runs_of(
+    api: str,
+    deployment_id: str,
+    states: list[str],
+    *,
+    before: datetime | None = None,
+    sort: str = "EXPECTED_START_TIME_ASC",
+    limit: int = 200,
+    timeout: float,
+) -> list[dict[str, Any]]:
+    flow_runs: dict[str, Any] = {
+        "deployment_id": {"any_": [deployment_id]},
+        "state": {"type": {"any_": states}},
+    }
+    if before is not None:
+        flow_runs["expected_start_time"] = {"before_": before.isoformat()}
+    response = httpx.post(
+        f"{api}/flow_runs/filter",
+        json={"flow_runs": flow_runs, "sort": sort, "limit": limit},
+        headers=_headers(),
+        timeout=timeout,
+    )
+    response.raise_for_status()
+    runs: list[dict[str, Any]] = response.json()
+    return runs
+
+
+def clear_scheduled_runs(
+    api: str, deployment_id: str, *, before: datetime | None = None, timeout: float = 5.0
+) -> int:
+    """Delete the deployment's runs still waiting for their time (all, or those due
+    before `before`: late ones); how many went. Errors are swallowed: a server that
+    is going away leaves nothing to run them anyway."""
+    gone = 0
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(httpx.HTTPError, ValueError):
+        for run in _runs_of(api, deployment_id, ["SCHEDULED"], before=before, timeout=timeout):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            response = httpx.delete(
+                f"{api}/flow_runs/{run['id']}", headers=_headers(), timeout=left
+            )
+            gone += response.status_code < 300
+    return gone
+
+
+def crash_unfinished_runs(api: str, deployment_id: str, *, timeout: float = 5.0) -> int:
+    """Mark the deployment's runs left Pending or Running (their serve was killed) as
+    Crashed, so they release the deployment's concurrency slot; how many."""
+    done = 0
+    with contextlib.suppress(httpx.HTTPError, ValueError):
+        for run in _runs_of(api, deployment_id, ["PENDING", "RUNNING"], timeout=timeout):
+            response = httpx.post(
+                f"{api}/flow_runs/{run['id']}/set_state",
+                json={
+                    "state": {
+                        "type": "CRASHED",
+                        "name": "Crashed",
+                        "message": "the pactwatch serve that ran it was stopped",
+                    },
+                    "force": True,
+                },
+                headers=_headers(),
+                timeout=timeout,
+            )
+            done += response.status_code < 300
+    return done
+
+
+def next_scheduled_run(api: str, deployment_id: str, *, timeout: float = 3.0) -> datetime | None:
+    """When the deployment's next scheduled run is due, or None (none, or no answer)."""
+    try:
+        runs = _runs_of(api, deployment_id, ["SCHEDULED"], limit=1, timeout=timeout)
+    except (httpx.HTTPError, ValueError):
+        return None
+    if not runs:
+        return None
+    when = runs[0].get("expected_start_time") or runs[0].get("next_scheduled_start_time")
+    if not when:
+        return None
+    try:
+        return datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -21,7 +21,12 @@ from pactwatch.parsers.gazetteer import Gazetteer, Mention
 from pactwatch.parsers.masking import Masked, mask
 from pactwatch.parsers.model import Claim
 from pactwatch.parsers.nlp import DEFAULT_MODEL, Vocabulary, load_pipeline, vocabulary
-from pactwatch.parsers.organisations import find_organisations, merge_mentions
+from pactwatch.parsers.organisations import (
+    find_organisations,
+    headline_case,
+    merge_mentions,
+    open_coalitions,
+)
 from pactwatch.parsers.relations import claims_from_tree
 from pactwatch.parsers.rules import RawClaim, apply_rules
 from pactwatch.parsers.sentences import split_sentences
@@ -34,7 +39,7 @@ Engine = Literal["tree", "surface", "both"]
 
 # Bump whenever a rule, the gazetteer data or a threshold changes what is extracted:
 # `pactwatch reextract` compares it with the version stored beside each claim.
-EXTRACTOR_VERSION = "2026.12.07-19"
+EXTRACTOR_VERSION = "2026.12.07-32"
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:(?:But|And|Yet|Still|Now|Meanwhile|However|Instead|Moreover),?\s+)?(?P<p>It|They)\b(?!['’])"
@@ -241,7 +246,11 @@ def extract_claims(
     """
     gaz = gazetteer or Gazetteer.default()
     named = gaz.find(text)
-    named = merge_mentions(named, find_organisations(text, gaz, named))
+    orgs = find_organisations(text, gaz, named)
+    # coalitions no entry lists are coalitions for this article (the rules decide, by
+    # structure, whether a sentence makes one a claim's coalition)
+    gaz = gaz.with_coalitions(open_coalitions(orgs))
+    named = merge_mentions(named, orgs)
     title_ids = [a for _, _, a in gaz.find(title)] if title else []
     known = {a for _, _, a in named} | set(title_ids)
     context = gaz.find_in_context(text, known)
@@ -276,12 +285,15 @@ def extract_claims(
         apply_rules(st.masked, main=main, gazetteer=gaz) if st.mentions and engine != "tree" else []
         for st in steps
     ]
+    raws: list[list[RawClaim]]
     if engine == "surface":
         raws = ruled
     else:
-        raws = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL, stats)
+        parsed = _parse_claims(steps, gaz, main, model or DEFAULT_MODEL, stats)
         if engine == "both":
-            raws = [_merge(a, b) for a, b in zip(ruled, raws, strict=True)]
+            raws = [_merge(a, b) for a, b in zip(ruled, parsed, strict=True)]
+        else:
+            raws = [b or [] for b in parsed]
 
     claims: list[Claim] = []
     for st, found in zip(steps, raws, strict=True):
@@ -342,17 +354,27 @@ def _subject(raw: RawClaim) -> tuple[object, ...]:
 _CAUTION = {"asserted": 0, "hedged": 1, "negated": 2}
 
 
-def _merge(ruled: list[RawClaim], parsed: list[RawClaim]) -> list[RawClaim]:
+def _merge(ruled: list[RawClaim], parsed: list[RawClaim] | None) -> list[RawClaim]:
     """Surface and tree claims, one per subject. Where both read the same subject
     the more cautious modality wins (a false "asserted" wakes someone at night), and
-    the tree's ordinal wins: it knows which noun the ordinal modifies."""
+    the tree's ordinal wins: it knows which noun the ordinal modifies. `parsed` is
+    None for a sentence the prefilter kept from the parser."""
+    if parsed is None:
+        return sorted(ruled, key=lambda c: c.pos)
     tree = {_subject(p): p for p in parsed}
     counted = {r.coalition for r in ruled if r.kind == "member_count"}
     # when the tree read a join or exit of one coalition in the sentence, a surface
     # reading of the same kind about another coalition is a misread subject or object
     events = [p for p in parsed if p.kind in ("joined", "left")]
+    # joining or leaving a coalition is not also forming or ending a partnership with it
+    # (a declined join beside partner status is: "declined to join, opting to partner")
+    as_partners = {"joined": "partnership", "left": "partnership_ended"}
+    members = {(as_partners[e.kind], frozenset((e.actor, e.coalition)), e.modality) for e in events}
     out: list[RawClaim] = []
     for r in ruled:
+        if (r.kind, frozenset(r.actors or ()), r.modality) in members:
+            continue
+
         p = tree.pop(_subject(r), None)
         if p is None:
             # kept only beside a tree reading of the same coalition (another phrase of
@@ -386,7 +408,7 @@ def _parse_claims(
     main: str | None,
     model: str,
     stats: ExtractStats | None = None,
-) -> list[list[RawClaim]]:
+) -> list[list[RawClaim] | None]:
     """Parse the candidate sentences in one batch and read claims from their trees."""
     vocab = vocabulary()
     nouns = _institution_nouns(gaz, main, vocab)
@@ -398,13 +420,31 @@ def _parse_claims(
     ]
     if stats is not None:
         stats.candidates += len(todo)
-    out: list[list[RawClaim]] = [[] for _ in steps]
+    out: list[list[RawClaim] | None] = [None for _ in steps]
     if not todo:
         return out
     nlp = load_pipeline(model)
-    for i, doc in zip(todo, nlp.pipe(steps[i].sentence for i in todo), strict=True):
+    texts = (_as_parsed(steps[i]) for i in todo)
+    for i, doc in zip(todo, nlp.pipe(texts), strict=True):
         out[i] = claims_from_tree(Sentence(doc, steps[i].masked, gaz, vocab, main))
     return out
+
+
+def _as_parsed(step: _Step) -> str:
+    """The sentence as the parser should see it. A headline in title case ("Pakistan
+    Officially Joins China's ILRS Moon Project") is read in sentence case, its names
+    kept: the tagger takes capitalised verbs for names otherwise. Same length, so the
+    slots still map onto the tokens."""
+    text = step.sentence
+    if not headline_case(text):
+        return text
+    keep = [(s.start, s.end) for s in step.masked.slots.values()]
+    out = list(text)
+    for m in re.finditer(r"[A-Z][a-z'’-]+", text):
+        if m.start() == 0 or any(a <= m.start() < b for a, b in keep):
+            continue
+        out[m.start()] = text[m.start()].lower()
+    return "".join(out)
 
 
 def _institution_nouns(

@@ -39,6 +39,8 @@ PAST = re.compile(
     r"at\s+the\s+(?:end|start|beginning|close)\s+of\s+(?:19|20)\d\d)\b",
     F,
 )
+# "three signatories of the pact were ...": the group described, as it was then
+_WAS = re.compile(r"\s*(?:was|were)\b", F)
 # "Twenty years ago, ESA had 15 member states": a past frame opening the clause
 _PAST_LEAD = re.compile(
     r"^\s*(?:(?:[\w#]+\s+){1,3}(?:years?|months?|decades?)\s+ago|back\s+in\s+(?:19|20)\d\d|"
@@ -261,9 +263,10 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
         for mt in _R_COMPARED.finditer(text):
             if ok_q(mt.group("q"), mt.start("q")):
                 yield from emit(mt.group("q"), mt.group("c"), mt.start("q"), "", mt.group("after"))
+    # a possessive owns its figure: "NATO's 31 allies have signed the treaty" counts NATO
     for rx in (
-        _R_BEFORE,
         _R_POSSESSIVE,
+        _R_BEFORE,
         _R_COMPOUND,
         _R_APPOSITION,
         _R_GROUP_OF,
@@ -280,6 +283,8 @@ def count_claims(m: Masked, main: str | None) -> Iterator[RawClaim]:
             d = mt.groupdict()
             before = d.get("mid") or ""
             if rx is _R_BEFORE:
+                if _WAS.match(d.get("after") or ""):
+                    continue  # "all three signatories of the pact were allies then"
                 # "analysts expect fewer than 20 members in the ILRS": the verb before
                 # the figure sets the modality
                 before = _lead(text, mt.start()) + " " + before

@@ -30,6 +30,7 @@ acronym the article defines as an alias, never as the id.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -115,6 +116,7 @@ class Gazetteer:
         surnames: Iterable[str] = (),
     ) -> None:
         self._entries = dict(entries)
+        self._found: frozenset[str] | set[str] = frozenset()
         self._surnames = frozenset(surnames)
         self._blocked = tuple(blocked)
         self._missions = tuple(missions)
@@ -198,6 +200,34 @@ class Gazetteer:
                 roles = old.roles | ({kind} if kind else set())
                 entries[aid] = replace(old, actor=actor, roles=frozenset(roles))
         return Gazetteer(entries, self._blocked, self._missions, self._surnames)
+
+    def with_coalitions(self, found: Iterable[tuple[str, str, str, bool]]) -> Gazetteer:
+        """This gazetteer plus the coalitions an article names that no entry lists, as
+        (id, name, head noun, also an organisation) from `pactwatch.parsers.organisations`.
+
+        Cheap enough for every article: the compiled matchers are shared, since the
+        article's own finder already located those names. The head noun ("the group",
+        "the partnership") is the new coalition's anaphor.
+        """
+        new = {
+            aid: _Entry(
+                Actor(aid, "coalition", name),
+                frozenset({"coalition", "organisation"} if shared else {"coalition"}),
+                anaphors=(head.lower(),),
+            )
+            for aid, name, head, shared in found
+            if aid not in self._entries
+        }
+        if not new:
+            return self
+        out = copy.copy(self)
+        out._entries = {**self._entries, **new}
+        out._found = self._found | set(new)
+        return out
+
+    def is_found(self, actor_id: str) -> bool:
+        """Was this coalition added from an article's text (`with_coalitions`)?"""
+        return actor_id in self._found
 
     # ---- queries --------------------------------------------------------
 

@@ -149,7 +149,13 @@ def vocabulary() -> Vocabulary:
         for lemma in words[key]:
             forms |= _inflections(lemma, "NOUN")
     forms |= {"accession", "membership", "withdrawal", "exit", "members", "signatories", "joint"}
+    forms |= {"jointly", "together"}  # two sides acting as one (`acting_together`)
     alternation = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+    # "added its signature to", "put their names to": signing without a join verb
+    nouns = "|".join(sorted(words["signature_nouns"]))
+    alternation += rf"|(?:{nouns})s?\s+to"
+    # status short of membership ("granted observer status", "a BRICS partner country")
+    alternation += r"|(?:observer|partner|dialogue|associate)\s+(?:status|countr(?:y|ies)|nations?)"
     # a figure on a group noun ("a family of 30 nations", "the 27-nation bloc") is a
     # candidate count even with no predicate in the sentence
     groups = sorted(

@@ -24,6 +24,24 @@ headline-case line, a name holding a mission ("Artemis II"), a day or a month,
 or a known agency or coalition ("NASA Goddard Space Flight Center" stays NASA).
 A country's ministry, government or embassy stays the country, as DESIGN
 section 4 asks.
+
+Coalitions the gazetteer does not know are found the same way (DESIGN section 4:
+"coalitions and organisations missing from the gazetteer get a slug"). A name
+whose head word says it is a grouping of members or a treaty ("the Minerals
+Security Partnership", "the Lima Group", "the Community of Latin American and
+Caribbean States", "the Nairobi Protocol"; the head words are
+``coalition_heads`` and ``coalition_heads_shared`` in `data/predicates.json`) is
+flagged ``coalition``. Whether it becomes a claim's coalition is the structure's
+call: the tree rules read it as one only as the object of a join or exit, the
+owner of members or a count (`pactwatch.parsers.relations`). A head that also
+names ordinary bodies ("Group", "Council", "Union") keeps the name an
+organisation too, so "Tata Group" can still sign a deal. The id follows the
+organisation convention, the slug of the full name with a defined acronym as an
+alias, so a coalition keeps one id across articles whether or not they spell
+out its acronym; a configured ``[[actors]]`` entry gives it a short id. Never a
+coalition: a name holding two countries ("the US-Japan Security Treaty" is a
+bilateral pact), or one made only of words that say what kind of pact it is
+("a Comprehensive Strategic Partnership").
 """
 
 from __future__ import annotations
@@ -35,9 +53,18 @@ from dataclasses import dataclass
 
 from pactwatch.parsers.gazetteer import Gazetteer, Mention
 from pactwatch.parsers.model import Actor, Claim
+from pactwatch.parsers.nlp import vocabulary
 from pactwatch.parsers.sentences import split_sentences
 
-__all__ = ["OrgMention", "actors_in_claims", "find_organisations", "org_slug"]
+__all__ = [
+    "OrgMention",
+    "actors_in_claims",
+    "find_organisations",
+    "headline_case",
+    "merge_mentions",
+    "open_coalitions",
+    "org_slug",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +75,7 @@ class OrgMention:
     name: str  # the full name as written, without a leading "the"
     known: bool = False  # a gazetteer actor under another spelling ("Russian Space Agency")
     acronym: str | None = None
+    coalition: str | None = None  # its head word, when that names a grouping or a treaty
 
 
 def _words(text: str) -> frozenset[str]:
@@ -112,6 +140,12 @@ _WORD = r"[A-Z][A-Za-z0-9]*(?:[-'’&][A-Za-z0-9]+)*"
 _CONNECTOR = r"(?:of|for|and|&|de|du|des|la|del)"
 _RUN = re.compile(rf"(?<![\w@#%'’.-]){_WORD}(?:[ ](?:{_CONNECTOR}[ ])?{_WORD})*")
 _TOKEN = re.compile(rf"{_WORD}|{_CONNECTOR}")
+# Words that say what kind of pact a coalition-shaped name is, not which one.
+_PACT_GENERIC = _words("""
+    Comprehensive Strategic Free Cooperation Friendship Mutual Bilateral Multilateral Enhanced
+    Special Privileged Investment Partnership Economic Trade Security Defence Defense Framework
+    Agreement Treaty Accord Accords Protocol Pact Memorandum Understanding Joint Association
+""")
 _ACRONYM_AFTER = re.compile(r"^\s*\(\s*(?P<a>[A-Z][A-Z&-]{1,9})\s*\)")
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -133,7 +167,7 @@ def org_slug(name: str) -> str:
     )
 
 
-def _headline_case(sentence: str) -> bool:
+def headline_case(sentence: str) -> bool:
     """ "Rocket Lab Signs Deal With Luxembourg": most mixed-case words capitalised."""
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sentence) if not w.isupper()]
     if len(words) < 4:
@@ -183,12 +217,24 @@ def _has_cue(tokens: Sequence[_Token]) -> bool:
     return _head(tokens) in _CUES or tokens[-1][2] in _LEGAL_SUFFIX
 
 
+def _coalition_head(tokens: Sequence[_Token]) -> str | None:
+    """ "pure" when the head word names only groupings and treaties ("Partnership"),
+    "shared" when it also names ordinary bodies ("Group"), else None."""
+    head = _head(tokens).lower()
+    vocab = vocabulary()
+    if head in vocab["coalition_heads"]:
+        return "pure"
+    if head in vocab["coalition_heads_shared"]:
+        return "shared"
+    return None
+
+
 class _Finder:
     def __init__(self, text: str, gaz: Gazetteer, named: Sequence[Mention]) -> None:
         self.text = text
         self.gaz = gaz
         self.named = sorted(named)
-        self.headlines = [(s, e) for s, e, sent in split_sentences(text) if _headline_case(sent)]
+        self.headlines = [(s, e) for s, e, sent in split_sentences(text) if headline_case(sent)]
 
     def _in_headline(self, start: int) -> bool:
         return any(s <= start < e for s, e in self.headlines)
@@ -209,9 +255,15 @@ class _Finder:
         known = self.gaz.lookup(name)
         if known:
             return OrgMention(start, end, known, name, known=True)
+        inside = self._overlapping(start, end)
+        pact = _coalition_head(tokens)
+        places = all(s >= start and e <= end and self._place(aid) for s, e, aid in inside)
+        if pact is not None and places and len({aid for _, _, aid in inside}) < 2:
+            # a place in the name ("the Lima Group") is the name's; two countries make
+            # it a bilateral pact ("the US-Japan Security Treaty")
+            return self._coalition(tokens, name, acronym, pact)
         if not (acronym and words[-1] not in _NOT_ORG_HEADS) and not _has_cue(tokens):
             return None
-        inside = self._overlapping(start, end)
         if any(
             not self.gaz.has_role(aid, "country") or s < start or e > end for s, e, aid in inside
         ):
@@ -225,6 +277,29 @@ class _Finder:
         if not distinctive and (not inside or _head(tokens) in _GOVERNMENT_HEADS):
             return None
         return OrgMention(start, end, org_slug(name), name, acronym=acronym)
+
+    def _place(self, aid: str) -> bool:
+        return self.gaz.has_role(aid, "country")
+
+    def _coalition(
+        self, tokens: list[_Token], name: str, acronym: str | None, pact: str
+    ) -> OrgMention | None:
+        words = [t[2] for t in tokens if not _is_connector(t)]
+        if all(
+            w in _GENERIC or w in _PACT_GENERIC or w.lower() == _head(tokens).lower() for w in words
+        ):
+            return None  # "a Comprehensive Strategic Partnership" names a kind of pact
+        if pact == "pure" and not self._definite(tokens[0][0]):
+            return None  # "a Framework Agreement", "signed Free Trade Agreements"
+        head = _head(tokens).lower()
+        return OrgMention(
+            tokens[0][0], tokens[-1][1], org_slug(name), name, acronym=acronym, coalition=head
+        )
+
+    def _definite(self, start: int) -> bool:
+        """A treaty or partnership is a named one after "the" (or a possessive)."""
+        before = self.text[max(0, start - 12) : start]
+        return re.search(r"(?:\bthe|['’]s?)\s+$", before, re.IGNORECASE) is not None
 
     def run(self) -> list[OrgMention]:
         found: list[OrgMention] = []
@@ -250,6 +325,14 @@ class _Finder:
                     if org:
                         yield org
                         return
+        words = [t[2] for t in tokens]
+        if "of" in words and "and" in words[words.index("of") :]:
+            # "the Community of Latin American and Caribbean States": "and" inside the
+            # of-phrase of a coalition's name does not end the name
+            whole = self.candidate(tokens, None)
+            if whole is not None and whole.coalition:
+                yield whole
+                return
         pieces: list[list[_Token]] = [[]]
         for tok in tokens:
             if tok[2] in ("and", "&"):
@@ -271,7 +354,16 @@ class _Finder:
                 span = (am.start(), am.end())
                 taken = any(o.start < span[1] and o.end > span[0] for o in out)
                 if not taken and not self._overlapping(*span):
-                    out.append(OrgMention(span[0], span[1], org.id, org.name, acronym=org.acronym))
+                    out.append(
+                        OrgMention(
+                            span[0],
+                            span[1],
+                            org.id,
+                            org.name,
+                            acronym=org.acronym,
+                            coalition=org.coalition,
+                        )
+                    )
         return sorted(out, key=lambda o: o.start)
 
 
@@ -303,6 +395,17 @@ def find_organisations(
     return _Finder(text, gazetteer, named).run()
 
 
+def open_coalitions(orgs: Iterable[OrgMention]) -> list[tuple[str, str, str, bool]]:
+    """The coalition-shaped names among `orgs` as `Gazetteer.with_coalitions` takes them:
+    (id, name, head noun, also an organisation)."""
+    shared = vocabulary()["coalition_heads_shared"]
+    found: dict[str, tuple[str, str, str, bool]] = {}
+    for o in orgs:
+        if o.coalition and not o.known and o.id not in found:
+            found[o.id] = (o.id, o.name, o.coalition, o.coalition in shared)
+    return list(found.values())
+
+
 def merge_mentions(named: Sequence[Mention], orgs: Iterable[OrgMention]) -> list[Mention]:
     """The gazetteer's mentions with organisations added and what they cover removed."""
     spans = [(o.start, o.end, o.id) for o in orgs]
@@ -313,7 +416,8 @@ def merge_mentions(named: Sequence[Mention], orgs: Iterable[OrgMention]) -> list
 def actors_in_claims(
     claims: Iterable[Claim], gazetteer: Gazetteer | None = None, *, text: str | None = None
 ) -> list[Actor]:
-    """The organisations outside the gazetteer that `claims` name, as actors to store.
+    """The organisations and coalitions outside the gazetteer that `claims` name, as
+    actors to store (kind ``coalition`` for an id a claim names as its coalition).
 
     Names come from `text` (the article, which may define an acronym that a claim's
     sentence only uses) or else from the claims' sentences. Ids the gazetteer knows,
@@ -330,6 +434,7 @@ def actors_in_claims(
         return []
     sources = [text] if text is not None else list(dict.fromkeys(c.sentence for c in claims))
     names: dict[str, OrgMention] = {}
+    coalitions = {c.coalition for c in claims if c.coalition}
     aliases: dict[str, dict[str, None]] = {}
     for source in sources:
         for org in find_organisations(source, gaz):
@@ -339,7 +444,12 @@ def actors_in_claims(
                 if org.acronym:
                     aliases.setdefault(org.id, {})[org.acronym] = None
     return [
-        Actor(aid, "organisation", names[aid].name, tuple(aliases.get(aid, ())))
+        Actor(
+            aid,
+            "coalition" if aid in coalitions else "organisation",
+            names[aid].name,
+            tuple(aliases.get(aid, ())),
+        )
         for aid in wanted
         if aid in names
     ]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pactwatch.parsers.gazetteer import Gazetteer
 from pactwatch.parsers.masking import Masked, Slot
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.nlp import Vocabulary
+from pactwatch.parsers.nlp import Vocabulary, verb_forms
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -53,6 +53,8 @@ _STAND_IN = frozenset(
         "state",
     ]
 )
+# Particles the parser sometimes labels as prepositions ("pulled out of the bloc").
+_PARTICLES = frozenset(["out", "away", "back"])
 _PERSONAL = frozenset(["it", "its", "they", "their", "itself", "themselves"])
 _REPORTED_PRONOUNS = frozenset(["it", "they", "we"])
 
@@ -122,7 +124,7 @@ class Sentence:
         if len(members) > 1 and not any(m.dep_ == "conj" for m in members):
             # appositions alone ("Iran, a founding member") are descriptions, not a list
             return sorted([tok, *tok.conjuncts], key=lambda t: t.i)
-        return members
+        return self._without_exception(members)
 
     def _same_sort(self, tok: Token, other: Token | None = None) -> bool:
         """`tok` names a non-coalition actor (and so does `other`, when given)."""
@@ -294,6 +296,9 @@ class Sentence:
     def _own_subject(
         self, verb: Token, found: list[Token], adjacent: list[Token], depth: int
     ) -> list[Token]:
+        split = self._split_coordination(found)
+        if split:
+            return split
         # a dateline or a fronted place can be parsed as a second subject
         # ("Kuala Lumpur: Timor-Leste became ..."): the one nearest the verb wins
         c = max((t for t in found if t.i < verb.i), key=lambda t: t.i, default=found[0])
@@ -308,6 +313,21 @@ class Sentence:
             # "Estonia and Latvia announced that they have exited ..."
             return self.subjects(verb.head, depth + 1)
         return adjacent or self.group(c)
+
+    def _split_coordination(self, found: list[Token]) -> list[Token]:
+        """ "Mexico's agency and NASA renewed ...", parsed as two subjects of one verb with
+        the "and" hanging on the first: both are subjects."""
+        ordered = sorted(found, key=lambda t: t.i)
+        if len(ordered) != 2:
+            return []
+        first, second = ordered
+        joined = any(
+            c.dep_ == "cc" and c.lower_ in ("and", "&") and first.i < c.i < second.i
+            for c in first.children
+        )
+        if not joined or not (self.actors_of(first) and self.actors_of(second)):
+            return []
+        return [*self.group(first), *self.group(second)]
 
     def _reported(self, verb: Token) -> bool:
         """`verb` heads the clause a reporting verb reports ("X said (that) ...")."""
@@ -336,6 +356,19 @@ class Sentence:
                     return self.group(t)
             return self.group(before)
         return []
+
+    @staticmethod
+    def _without_exception(group: list[Token]) -> list[Token]:
+        """ "Aside from Belarus, Afghanistan and Mongolia have ...", parsed as one list
+        under "from": the first name is the exception, the rest are the subject."""
+        first = min(group, key=lambda t: t.i, default=None)
+        if first is None or first.dep_ != "pobj" or len(group) < 2:
+            return group
+        prep = first.head
+        marker = prep.head if prep.lower_ == "from" else prep
+        if marker.lower_ not in ("aside", "apart", "except", "excluding", "besides"):
+            return group
+        return [t for t in group if t is not first]
 
     def _governor_subjects(self, head: Token, depth: int) -> list[Token]:
         """Subjects for a clause inside a noun or preposition: climb to the noun that
@@ -386,7 +419,8 @@ class Sentence:
                 out += self.group(c)
             elif c.dep_ == "prep" and c.lower_ in wanted:
                 out += [t for o in c.children if o.dep_ == "pobj" for t in self.group(o)]
-            elif c.dep_ == "prt":
+            elif c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in _PARTICLES):
+                # "pulled out of": the parser may read the particle as a preposition
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ in wanted:
                         out += [t for o in p.children if o.dep_ == "pobj" for t in self.group(o)]
@@ -490,30 +524,63 @@ class Sentence:
             c.dep_ == "aux" and c.lower_ == "to" for c in t.children
         )
         if t.dep_ == "xcomp" or to_clause:
-            if lemma in self.vocab["negation_verbs"]:
-                return "negated", None
-            hedge = lemma in self.vocab["hedge_verbs"] or lemma in self.vocab["hedge_adjectives"]
-            return ("hedged" if hedge else None), head
+            return self._governing_verb(t, head)
         if t.dep_ in ("acl", "relcl", "advcl") and head.pos_ in ("NOUN", "PROPN"):
-            denied = lemma in self.vocab["negation_nouns"] or any(
-                c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in head.children
-            )
-            if t.dep_ in ("acl", "advcl") and denied:
-                return "negated", None
-            if t.dep_ == "acl" and lemma in self.vocab["hedge_nouns"]:
-                return "hedged", head
-            return None, None
+            return self._governing_noun(t, head)
         if t.dep_ in ("pcomp", "pobj") and head.lower_ in self.vocab["negation_preps"]:
             return "negated", None  # "against welcoming Ukraine", "without joining"
         if t.dep_ in ("pcomp", "pobj", "prep") and head.pos_ in ("ADP", "NOUN"):
             return None, head
+        if t.dep_ == "prep" and t.lower_ == "from" and lemma in self.vocab["negation_verbs"]:
+            return "negated", None  # "was blocked from joining"
         if t.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             return self._own_modality(head, shared_only=True), None
-        if t.dep_ == "dobj" and lemma in self.vocab["negation_verbs"]:
-            return "negated", None  # "reject an invitation to join"
+        if t.dep_ in ("dobj", "nsubjpass") and self._undone(t, lemma):
+            return "negated", None
         if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN"):
             return None, head
         return None, None
+
+    def _governing_verb(self, t: Token, head: Token) -> tuple[Modality | None, Token | None]:
+        """ "refused to join", "has yet to accept" (but "has yet to decide whether to join"
+        leaves the join open), "plans to join"."""
+        lemma = head.lemma_.lower()
+        undone = self._yet_to(head) and t.lemma_.lower() not in self.vocab["hedge_verbs"]
+        if lemma in self.vocab["negation_verbs"] or undone:
+            return "negated", None
+        hedge = (
+            lemma in self.vocab["hedge_verbs"]
+            or lemma in self.vocab["hedge_adjectives"]
+            # the lemmatizer's slips ("hopes" -> "hop"): the inflected form decides
+            or verb_forms("hedge_verbs").fullmatch(head.lower_) is not None
+        )
+        return ("hedged" if hedge else None), head
+
+    def _governing_noun(self, t: Token, head: Token) -> tuple[Modality | None, Token | None]:
+        """ "no plans to join" is negated, "a bid to join" hedged."""
+        lemma = head.lemma_.lower()
+        denied = lemma in self.vocab["negation_nouns"] or any(
+            c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in head.children
+        )
+        if t.dep_ in ("acl", "advcl") and denied:
+            return "negated", None
+        if t.dep_ == "acl" and lemma in self.vocab["hedge_nouns"]:
+            return "hedged", head
+        return None, None
+
+    def _undone(self, t: Token, verb: str) -> bool:
+        """ "reject an invitation to join", "withdrew its application", "the bid was
+        rejected": the object or passive subject of a refusing or retracting verb."""
+        if t.dep_ == "dobj" and verb in self.vocab["negation_verbs"]:
+            return True
+        return t.lemma_.lower() in self.vocab["hedge_nouns"] and (
+            verb in self.vocab["negation_verbs"] | self.vocab["retract_verbs"]
+        )
+
+    @staticmethod
+    def _yet_to(verb: Token) -> bool:
+        """ "has yet to accept", "is yet to sign": not done so far."""
+        return any(c.dep_ == "advmod" and c.lower_ == "yet" for c in verb.children)
 
     def _own_modality(self, tok: Token, *, shared_only: bool = False) -> Modality | None:
         hedged = False
@@ -536,6 +603,10 @@ class Sentence:
                 g.lower_ in ("next", "coming", "later") for g in c.subtree
             ):
                 hedged = True
+            if c.dep_ == "prep" and any(
+                o.dep_ == "pobj" and o.lemma_.lower() in ("future", "scenario") for o in c.children
+            ):
+                hedged = True  # "in a future where ...", "in that scenario"
         if tok.tag_ == "VB" and not shared_only and self._bare_infinitive(tok):
             hedged = True
         return "hedged" if hedged else None

@@ -35,7 +35,10 @@ _KIND_WORDS = {
     "member_left": ("departure", "departures"),
     "partnership_formed": ("partnership formed", "partnerships formed"),
     "partnership_ended": ("partnership ended", "partnerships ended"),
+    "source_unhealthy": ("source unhealthy", "sources unhealthy"),
+    "source_recovered": ("source recovered", "sources recovered"),
 }
+_SOURCES = "Sources"
 _PARTNERSHIPS = "Partnerships"
 
 
@@ -44,6 +47,8 @@ def _group_name(payload: dict[str, Any]) -> str:
         return display_name(payload["coalition"])
     if payload.get("actors"):
         return _PARTNERSHIPS
+    if payload.get("source"):
+        return _SOURCES
     return "Other"
 
 
@@ -52,7 +57,9 @@ def digest_groups(payloads: Sequence[dict[str, Any]]) -> list[tuple[str, list[di
     groups: dict[str, list[dict[str, Any]]] = {}
     for p in payloads:
         groups.setdefault(_group_name(p), []).append(p)
-    return sorted(groups.items(), key=lambda kv: (kv[0] in (_PARTNERSHIPS, "Other"), kv[0]))
+    return sorted(
+        groups.items(), key=lambda kv: (kv[0] in (_PARTNERSHIPS, _SOURCES, "Other"), kv[0])
+    )
 
 
 def digest_subject(payloads: Sequence[dict[str, Any]]) -> str:
@@ -65,7 +72,11 @@ def digest_subject(payloads: Sequence[dict[str, Any]]) -> str:
     others = sum(n for k, n in kinds.items() if k not in _KIND_WORDS)
     if others:
         parts.append(f"{others} other")
-    names = [name for name, _ in digest_groups(payloads) if name not in (_PARTNERSHIPS, "Other")]
+    names = [
+        name
+        for name, _ in digest_groups(payloads)
+        if name not in (_PARTNERSHIPS, _SOURCES, "Other")
+    ]
     where = f" ({', '.join(names)})" if names else ""
     n = len(payloads)
     return f"[pactwatch] {n} alert{'' if n == 1 else 's'}: {', '.join(parts)}{where}"

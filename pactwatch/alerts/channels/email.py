@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from pactwatch.alerts.channels.digest import build_digest
-from pactwatch.alerts.channels.render import headline, text_block
+from pactwatch.alerts.channels.render import headline, health_lines, text_block
 from pactwatch.errors import TerminalDeliveryError, TransientDeliveryError
 
 
@@ -31,6 +31,7 @@ def html_body(payload: dict[str, Any]) -> str:
         said_html = f" <em>(according to {html.escape(said)})</em>" if said else ""
         sentence = html.escape(ev.get("sentence") or "")
         items.append(f"<li>{link} ({when})<br><q>{sentence}</q>{said_html}</li>")
+    items += [f"<li>{html.escape(line)}</li>" for line in health_lines(payload)]
     conflict = payload.get("conflict")
     conflict_html = (
         f"<p><strong>Sources disagree about the same moment:</strong> {html.escape(str(conflict))}</p>"

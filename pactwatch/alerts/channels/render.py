@@ -83,6 +83,8 @@ def headline(payload: dict[str, Any]) -> str:
     kind = payload.get("kind")
     if kind == "test":
         return "Test notification from pactwatch: this channel works"
+    if kind in ("source_unhealthy", "source_recovered"):
+        return health_headline(payload)
     coalition = display_name(payload.get("coalition"))
     actor = actor_name(payload.get("actor"))
     current = payload.get("current") or {}
@@ -105,6 +107,35 @@ def headline(payload: dict[str, Any]) -> str:
         topic = current.get("topic")
         return f"Partnership ended: {pair}" + (f" ({topic})" if topic else "") + when
     return f"{kind}: {coalition}"
+
+
+def health_headline(payload: dict[str, Any]) -> str:
+    """`Source gazette unhealthy: failed 3 runs in a row`, `Source gazette recovered`."""
+    current = payload.get("current") or {}
+    name = payload.get("source") or current.get("source") or "?"
+    if payload.get("kind") == "source_recovered":
+        return f"Source {name} recovered"
+    if current.get("reason") == "stale":
+        since = current.get("last_new_article_at")
+        return f"Source {name} stale: no new article" + (f" since {since}" if since else " yet")
+    n = current.get("consecutive_failures")
+    return f"Source {name} unhealthy: failed {n} run{'' if n == 1 else 's'} in a row"
+
+
+def health_lines(payload: dict[str, Any]) -> list[str]:
+    """The evidence of a health alert, one fact per line (empty for other kinds)."""
+    if payload.get("kind") not in ("source_unhealthy", "source_recovered"):
+        return []
+    current = payload.get("current") or {}
+    facts = [
+        ("where", current.get("location")),
+        ("failures in a row", current.get("consecutive_failures")),
+        ("last error", current.get("last_error")),
+        ("last error at", current.get("last_error_at")),
+        ("last success", current.get("last_success_at") or "never"),
+        ("last new article", current.get("last_new_article_at") or "never"),
+    ]
+    return [f"{label}: {value}" for label, value in facts if value is not None]
 
 
 def event_text(state: dict[str, Any]) -> str:
@@ -130,6 +161,7 @@ def text_block(payload: dict[str, Any]) -> str:
     """A plain-text block: headline, kind and id, then each piece of evidence."""
     lines = [headline(payload), f"  kind: {payload.get('kind')}  id: {payload.get('id')}"]
     evidence = payload.get("evidence") or []
+    lines += [f"  {line}" for line in health_lines(payload)]
     if payload.get("conflict"):
         lines.append(f"  sources disagree about the same moment: {payload['conflict']}")
     if len(evidence) > 1:

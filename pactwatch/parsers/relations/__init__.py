@@ -19,7 +19,9 @@ from pactwatch.parsers.relations.counts import member_count
 from pactwatch.parsers.relations.joins import (
     join_by_admission,
     join_by_agreement,
+    join_by_application,
     join_by_becoming,
+    join_by_consent,
     join_by_noun,
     join_by_verb,
     leave_by_becoming,
@@ -27,9 +29,11 @@ from pactwatch.parsers.relations.joins import (
     leave_by_verb,
 )
 from pactwatch.parsers.relations.partners import (
+    acting_together,
     joint_undertaking,
     partnership_by_agreement,
     partnership_by_noun,
+    partnership_by_status,
     partnership_by_verb,
     partnership_ended,
     partnership_ended_by_noun,
@@ -50,6 +54,8 @@ RULES: tuple[Rule, ...] = (
     join_by_becoming,
     join_by_admission,
     join_by_noun,
+    join_by_consent,
+    join_by_application,
     join_by_agreement,
     leave_by_verb,
     leave_by_becoming,
@@ -57,7 +63,9 @@ RULES: tuple[Rule, ...] = (
     partnership_by_verb,
     partnership_by_agreement,
     partnership_by_noun,
+    partnership_by_status,
     joint_undertaking,
+    acting_together,
     payload_on_mission,
     payload_from_abroad,
     partnership_ended,
@@ -69,7 +77,7 @@ def claims_from_tree(s: Sentence) -> list[RawClaim]:
     """Every claim the rules read in one parsed sentence, in sentence order."""
     if s.is_question():
         return []
-    found = [c for rule in RULES for c in rule(s)]
+    found = [c for rule in RULES for c in rule(s) if not _pact_acts(s, c)]
     with_ordinal = {
         (c.coalition, c.actor, c.modality) for c in found if c.kind == "joined" and c.ordinal
     }
@@ -84,3 +92,10 @@ def claims_from_tree(s: Sentence) -> list[RawClaim]:
         out.append(c)
     out.sort(key=lambda c: c.pos)
     return out
+
+
+def _pact_acts(s: Sentence, c: RawClaim) -> bool:
+    """A treaty or pact known only by its name in the text ("the Treaty of Rome was
+    signed") never joins, leaves or partners: only its parties do."""
+    gaz = s.gazetteer
+    return any(gaz.is_found(a) and not gaz.is_actor(a) for a in (c.actor, *(c.actors or ())) if a)

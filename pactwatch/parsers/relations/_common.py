@@ -89,11 +89,93 @@ def _partner_claims(
         yield _claim(s, anchor, kind, mood, actors=(a, b), topic=topic)
 
 
+def signs(s: Sentence, v: Token) -> bool:
+    """A join verb, or one that puts a name or signature to something ("put their names
+    to the Accords", "added its signature to the treaty")."""
+    if v.lemma_.lower() in s.vocab["join_verbs"]:
+        return True
+    return v.lemma_.lower() in s.vocab["signature_verbs"] and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in s.vocab["signature_nouns"] for c in v.children
+    )
+
+
 def object_coalitions(
     s: Sentence, verb: Token, preps: tuple[str, ...] = ("to", "onto", "into")
 ) -> list[str]:
-    """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each."""
-    return list(dict.fromkeys(a for t in s.objects(verb, preps) for a in s.coalitions_of(t)))
+    """The coalitions a verb takes as object ("joined NATO", "acceded to the ICC"), once each;
+    a coalition's own founding text counts as the coalition ("sign the ILRS agreement")."""
+    found = [a for t in s.objects(verb, preps) for a in s.coalitions_of(t)]
+    found += [c for t in s.objects(verb, preps) if (c := charter_of(s, t))]
+    return list(dict.fromkeys(found))
+
+
+# Nouns that may stand between a coalition and its text: "the ILRS cooperation agreement".
+_CHARTER_WORDS = frozenset(["cooperation", "membership", "accession", "founding", "framework"])
+_CHARTERS = frozenset(["agreement", "memorandum", "charter", "treaty", "convention", "statute"])
+# A coalition's own programme or grouping: "NASA's Artemis Accords program", "China's 16+1
+# trade grouping", "the BRICS bloc".
+_PROGRAMMES = frozenset(["program", "programme", "project", "initiative"])
+# Words that leave a text or grouping the coalition's own: "the new ILRS agreement". Any
+# other word makes it something else ("the ILRS preparatory group").
+_NEUTRAL = frozenset(["new", "formal", "full", "official"])
+_GROUPING_WORDS = _CHARTER_WORDS | frozenset(
+    ["trade", "economic", "military", "defence", "defense", "security", "space", "regional"]
+)
+
+
+def _describing_words(s: Sentence, lemma: str) -> frozenset[str] | None:
+    """The words that may describe a coalition's text, grouping or programme without
+    making it another thing; None when the noun is none of those."""
+    if lemma in _CHARTERS:
+        return _CHARTER_WORDS | _NEUTRAL
+    if lemma in s.vocab["coalition_nouns"]:
+        return _GROUPING_WORDS | _NEUTRAL
+    if lemma in _PROGRAMMES:
+        return _NEUTRAL  # "the EU space programme" is a programme the EU runs
+    return None
+
+
+def charter_of(s: Sentence, noun: Token) -> str | None:
+    """ "the ILRS agreement", "the BRICS charter": the definite text of one coalition, named
+    by a compound; "the EU trade agreement" is another text, with the EU as one party.
+    Likewise a coalition's own programme or grouping ("China's ILRS project", "the
+    ASEAN trade bloc")."""
+    lemma = noun.lemma_.lower()
+    allowed = _describing_words(s, lemma)
+    if allowed is None:
+        return None
+    definite = (
+        (t.dep_ == "det" and t.lower_ == "the") or t.dep_ in ("poss", "case")
+        for t in noun.subtree
+        if t.i < noun.i
+    )
+    left = noun.left_edge
+    # "China’s 16+1 grouping" with the possessive parsed apart from the noun
+    after_possessive = left.i > 0 and left.nbor(-1).text in ("'s", "’s")
+    if not any(definite) and not after_possessive:
+        return None
+    owners: list[str] = []
+    other: list[str] = []
+    for t in noun.subtree:
+        if t.i >= noun.i:
+            break
+        if t.dep_ in ("det", "poss", "case", "punct", "cc") or t.head.dep_ == "poss":
+            continue  # "the", "China's", "NASA's"
+        aid = s.actor(t)
+        if s.is_coalition(aid) and aid is not None:
+            owners.append(aid)
+        elif aid is not None:
+            return None  # "the EU-China agreement"
+        elif t.lower_ not in allowed:
+            other.append(t.lower_)
+    if len(set(owners)) != 1:
+        return None
+    # a word the coalition's own name stands for ("the ILRS moon project": the ILRS is a
+    # project) takes any description; else another word makes it something else ("the
+    # ILRS preparatory group", "the EU space programme")
+    if other and lemma not in s.gazetteer.anaphors(owners[0]):
+        return None
+    return owners[0]
 
 
 def purpose_coalitions(s: Sentence, clause: Token) -> list[str]:

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pactwatch.parsers.model import Modality
-from pactwatch.parsers.relations._common import _claim, object_coalitions, purpose_coalitions
+from pactwatch.parsers.relations._common import (
+    _claim,
+    charter_of,
+    object_coalitions,
+    purpose_coalitions,
+    signs,
+)
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
 
@@ -55,6 +61,48 @@ def _roster(s: Sentence, verb: Token) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _agents(s: Sentence, verb: Token) -> list[str]:
+    """ "The accords were signed by Chile and Peru": the passive's by-agents."""
+    if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return []
+    found = [
+        a
+        for c in verb.children
+        if c.dep_ == "agent"
+        for o in c.children
+        if o.dep_ == "pobj"
+        for t in s.group(o)
+        for a in s.actors_of(t)
+    ]
+    return [a for a in dict.fromkeys(found) if not s.is_coalition(a) or s.is_actor(a)]
+
+
+def _among(s: Sentence, verb: Token) -> list[str]:
+    """ "Chile and Peru are among the countries that have signed", "Chile is one of the
+    nations that joined": the subject of the "be" that puts them in that group."""
+    if verb.dep_ != "relcl":
+        return []
+    noun = verb.head
+    prep = noun.head if noun.dep_ == "pobj" else None
+    if prep is None or prep.lower_ not in ("among", "of"):
+        return []
+    host = prep.head
+    if prep.lower_ == "of":
+        if host.lower_ != "one" or host.dep_ not in ("attr", "nsubj"):
+            return []
+        host = host.head
+    if host.lemma_ != "be":
+        return []
+    return [
+        a
+        for c in host.children
+        if c.dep_ == "nsubj"
+        for t in s.group(c)
+        for a in s.actors_of(t)
+        if not s.is_coalition(a)
+    ]
+
+
 def _acts_as_verb(v: Token) -> bool:
     """A verb, or a word the tagger took for a noun that heads a clause of its own
     ("saw India and Pakistan join": "join" with a subject)."""
@@ -85,24 +133,53 @@ def _colon_roster(s: Sentence, verb: Token) -> list[str]:
 def join_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject joins, signs or accedes to a coalition. "Egypt and Iran joined BRICS"."""
     for v in s.tokens():
-        lemma = v.lemma_.lower()
-        if lemma not in s.vocab["join_verbs"] or not _acts_as_verb(v):
+        if not signs(s, v) or not _acts_as_verb(v):
             continue
-        coalitions = object_coalitions(s, v) or _implied_coalition(s, v)
+        signers = _agents(s, v)
+        coalitions = (
+            [a for a in s.subject_actors(v) if s.is_coalition(a)]
+            if signers
+            else object_coalitions(s, v) or _implied_coalition(s, v)
+        )
         if not coalitions or _status_of(s, v):
             continue  # partner or observer status is not membership (DESIGN section 4)
         joiners = (
-            [a for a in s.subject_actors(v) if a not in coalitions]
+            signers
+            or [a for a in s.subject_actors(v) if a not in coalitions]
+            or _among(s, v)
             or _roster(s, v)
             or _colon_roster(s, v)
         )
         mood = s.modality(v)
-        ordinal = _appositive_ordinal(s, v) if len(joiners) == 1 else None
+        ordinal = _appositive_ordinal(s, v) or _do_so_ordinal(s, v) if len(joiners) == 1 else None
         for coalition in coalitions:
             for actor in joiners:
                 yield _claim(
                     s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=ordinal
                 )
+
+
+def _do_so_ordinal(s: Sentence, verb: Token) -> int | None:
+    """ "Iceland signed the Accords, becoming the 43rd country to do so"; "... on Tuesday,
+    the 44th government to do so"; "joined the Accords, becoming the 19th to sign on": an
+    ordinal member noun whose clause repeats the join."""
+    counted = s.vocab["member_nouns"] | s.vocab["group_nouns"]
+    for noun in verb.subtree:
+        if noun.lemma_.lower() not in counted or _restricted(s, noun):
+            continue
+        repeats = any(
+            c.dep_ in ("acl", "relcl")
+            and (
+                (c.lemma_ == "do" and any(g.lower_ == "so" for g in c.children))
+                # "becoming the 19th nation to sign on": the join again, with no object
+                or (signs(s, c) and not s.objects(c, ("to", "onto", "into")))
+            )
+            for c in noun.children
+        )
+        found = _ordinals(s, noun) if repeats else []
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _appositive_ordinal(s: Sentence, verb: Token) -> int | None:
@@ -140,25 +217,73 @@ def _restricted(s: Sentence, noun: Token) -> bool:
                 and any(s.is_coalition(s.actor(o)) for o in c.children)
             ):
                 continue
+            if _dates_the_join(s, c, noun):
+                continue
             return True
-        if c.dep_ in ("acl", "relcl") and _restricted_clause(c):
+        if c.dep_ in ("acl", "relcl") and _restricted_clause(c, s):
             return True
     return False
 
 
-def _restricted_clause(clause: Token) -> bool:
+def _restricted_clause(clause: Token, s: Sentence | None = None) -> bool:
     """ "... to sign the Accords under this administration / since 2020 / this year"."""
     for g in clause.children:
         if g.dep_ == "npadvmod" or (g.dep_ == "prep" and g.lower_ in ("under", "since", "during")):
             return True
         dated = any(t.like_num or t.lower_ in ("year", "month", "week") for t in g.subtree)
         if g.dep_ == "prep" and g.lower_ == "in" and dated:
+            if s is not None and _dates_the_join(s, g, clause):
+                continue
             return True
     return False
 
 
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+def _dates_the_join(s: Sentence, prep: Token, owner: Token) -> bool:
+    """ "the 13th signatory of the Accords in 2022", "the 17th nation to sign the Accords
+    in June 2021": a calendar date after the coalition is named dates the join; before
+    it ("the fifth country in 2024 to sign") it counts within that year."""
+    if prep.lower_ != "in":
+        return False
+    words = list(prep.subtree)
+    calendar = any(
+        (t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20")) or t.lower_ in _MONTHS
+        for t in words
+    )
+    if not calendar or any(t.lower_ in ("this", "same", "that") for t in words):
+        return False
+    return any(
+        s.is_coalition(s.actor(t)) or s.means_main(t)
+        for t in owner.subtree
+        if t.i < prep.i and t not in words
+    )
+
+
 def _ordinals(s: Sentence, noun: Token) -> list[int]:
     found: list[int] = []
+    before = noun.nbor(-1) if noun.i > 0 else None
+    if before is not None and before.head == noun.head and before.dep_ == noun.dep_:
+        # "the 13th signatory" parsed as two attributes side by side
+        value = s.ordinal(before)
+        if value is not None:
+            found.append(value)
     for c in noun.lefts:
         for t in c.subtree:
             value = s.ordinal(t)
@@ -174,7 +299,7 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
     if found:
         return found
     for c in noun.children:
-        if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
+        if c.dep_ in ("acl", "relcl") and signs(s, c):
             hits = object_coalitions(s, c)
             if hits:
                 return hits[0]
@@ -184,7 +309,7 @@ def _membership_target(s: Sentence, noun: Token) -> str | None:
 def _xcomp_target(s: Sentence, verb: Token) -> str | None:
     """ "became the ninth country to join the ILRS", parsed with "to join" on the verb."""
     for c in verb.children:
-        if c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in s.vocab["join_verbs"]:
+        if c.dep_ in ("xcomp", "advcl") and signs(s, c):
             hits = object_coalitions(s, c)
             if hits:
                 return hits[0]
@@ -233,7 +358,7 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
             restricted = (
                 _restricted(s, noun)
                 or any(
-                    _restricted_clause(c)
+                    _restricted_clause(c, s)
                     for c in v.children
                     if c.dep_ in ("xcomp", "advcl")
                     # "when it signed in 2022" dates the join, it does not count a subset
@@ -261,7 +386,10 @@ def join_by_becoming(s: Sentence) -> Iterator[RawClaim]:
             mood = s.modality(v)
             if status:
                 continue  # "became a BRICS partner country": not membership
-            if len(ordinals) == len(joiners) > 1 and "respectively" in s.doc.text.lower():
+            # "Chile and Peru became the 41st and 42nd signatories": in order, as with
+            # "respectively"
+            paired = "respectively" in s.doc.text.lower() or noun.tag_ == "NNS"
+            if len(ordinals) == len(joiners) > 1 and paired:
                 for actor, ordinal in zip(joiners, ordinals, strict=True):
                     yield _claim(
                         s, v, "joined", mood, coalition=coalition, actor=actor, ordinal=ordinal
@@ -344,20 +472,8 @@ def _noun_event_mood(s: Sentence, n: Token, done: bool) -> Modality:
     return "hedged" if mood == "asserted" and not (done or _after(n)) else mood
 
 
-_TIME_WORDS = frozenset(
+_TIME_WORDS = _MONTHS | frozenset(
     [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "year",
         "month",
         "week",
@@ -413,6 +529,92 @@ def join_by_noun(s: Sentence) -> Iterator[RawClaim]:
                 yield _claim(s, n, "joined", mood, coalition=c, actor=who)
 
 
+def join_by_consent(s: Sentence) -> Iterator[RawClaim]:
+    """ "Iran, Egypt and Ethiopia all agreed to inclusion", "Laos consented to membership
+    in the ILRS": agreeing to one's own inclusion completes it, as the agreement stands."""
+    for n in s.tokens():
+        if n.lemma_.lower() not in s.vocab["join_nouns"] or n.pos_ != "NOUN":
+            continue
+        consent = _consented(s, n)
+        if consent is None:
+            continue
+        joiners = [a for a in s.subject_actors(consent) if not s.is_coalition(a)]
+        coalitions = [
+            a for t in s.prep_objects(n, ("to", "in", "into", "of")) for a in s.coalitions_of(t)
+        ] + [a for c in n.children if c.dep_ == "compound" for a in s.coalitions_of(c)]
+        if not coalitions and s.main:
+            coalitions = [s.main]
+        for c in dict.fromkeys(coalitions):
+            for who in joiners:
+                yield _claim(s, n, "joined", s.modality(consent), coalition=c, actor=who)
+
+
+_APPLICANTS = frozenset(["applicant", "candidate", "aspirant"])
+
+
+def join_by_application(s: Sentence) -> Iterator[RawClaim]:
+    """ "other applicants to the bloc, which include Peru and Laos", "candidates for
+    membership include Peru": applicants a list names are hedged joins (an application
+    is no membership yet)."""
+    for v in s.tokens():
+        if v.lemma_.lower() not in ("include", "comprise") or v.pos_ != "VERB":
+            continue
+        applicant, target = _applicants_of(s, v)
+        if applicant is None:
+            continue
+        coalitions = [
+            a for t in s.prep_objects(applicant, ("to", "of", "for")) for a in s.coalitions_of(t)
+        ]
+        if target is not None:
+            coalitions += [a for a in s.coalitions_of(target) if a not in coalitions]
+        if not coalitions and s.main:
+            coalitions = [s.main]
+        joiners = [
+            a
+            for o in s.objects(v)
+            for a in s.actors_of(o)
+            if not s.is_coalition(a) or s.is_actor(a)
+        ]
+        mood: Modality = "negated" if s.modality(v) == "negated" else "hedged"
+        for c in coalitions[:1]:
+            for who in joiners:
+                if who != c:
+                    yield _claim(s, v, "joined", mood, coalition=c, actor=who)
+
+
+def _applicants_of(s: Sentence, verb: Token) -> tuple[Token | None, Token | None]:
+    """The applicant noun a list verb describes, and the coalition noun the parser may
+    have hung the clause on ("applicants to the bloc, which include")."""
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.lemma_.lower() in _APPLICANTS:
+            return c, None
+    if verb.dep_ != "relcl":
+        return None, None
+    head = verb.head
+    if head.lemma_.lower() in _APPLICANTS:
+        return head, None
+    prep = head.head if head.dep_ == "pobj" else None
+    if prep is not None and prep.lower_ in ("to", "for") and prep.i > 0:
+        before = s.doc[prep.i - 1]
+        if before.lemma_.lower() in _APPLICANTS:
+            return before, head
+    return None, None
+
+
+def _consented(s: Sentence, noun: Token) -> Token | None:
+    """The verb of "agreed to inclusion" / "consented to membership", for a join noun
+    with no owner of its own."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return None
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "to":
+        return None
+    verb = prep.head
+    if verb.lemma_.lower() in ("agree", "consent", "accept") and verb.pos_ == "VERB":
+        return verb
+    return None
+
+
 def join_by_agreement(s: Sentence) -> Iterator[RawClaim]:
     """ "Pakistan signed an agreement to participate in the ILRS": an agreement whose
     purpose is taking part in a coalition is a join by whoever signs it."""
@@ -453,7 +655,7 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
         lemma = v.lemma_.lower()
         phrasal = s.vocab.phrasal.get(lemma)
         is_phrasal = phrasal is not None and any(
-            c.dep_ == "prt" and c.lower_ == phrasal for c in v.children
+            c.dep_ in ("prt", "prep") and c.lower_ == phrasal for c in v.children
         )
         if lemma not in s.vocab["leave_verbs"] | s.vocab["leave_passive_verbs"] and not is_phrasal:
             continue
@@ -468,6 +670,7 @@ def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
         else:
             objs = s.objects(v, ("from", "of"))
             coalitions = [a for t in objs for a in s.coalitions_of(t)]
+            coalitions += [c for t in objs if (c := charter_of(s, t)) and c not in coalitions]
             if not coalitions and lemma in ("leave", "withdraw", "quit", "exit"):
                 # "Burundi, which left in 2017": no object, the article's coalition
                 coalitions = _implied_coalition(s, v)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from pactwatch.parsers.model import Modality
 from pactwatch.parsers.relations._common import _partner_claims, _topic, purpose_coalitions
 from pactwatch.parsers.rule_parts import RawClaim
 from pactwatch.parsers.tree import Sentence
@@ -36,8 +37,22 @@ def partnership_by_verb(s: Sentence) -> Iterator[RawClaim]:
         if lemma == "join" and not any(c.lemma_ == "force" for c in v.children if c.dep_ == "dobj"):
             continue
         yield from _partner_claims(
-            s, v, "partnership", s.subject_actors(v), partners, s.modality(v), _topic(s, v)
+            s,
+            v,
+            "partnership",
+            s.subject_actors(v),
+            partners,
+            _cooperation_mood(s, v),
+            _topic(s, v),
         )
+
+
+def _cooperation_mood(s: Sentence, verb: Token) -> Modality:
+    """ "Sweden and Japan agreed to cooperate": the agreement is the partnership, so it
+    stands as the agreement does (asserted, or hedged and negated with it)."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "agree":
+        return s.modality(verb.head)
+    return s.modality(verb)
 
 
 def _joins_through(s: Sentence, agreement: Token) -> bool:
@@ -161,6 +176,84 @@ def _is_joint(n: Token) -> bool:
     )
 
 
+_UNDERTAKING_VERBS = frozenset(
+    ["sign", "issue", "operate", "run", "fly", "conduct", "hold", "design", "complete"]
+)
+
+
+def acting_together(s: Sentence) -> Iterator[RawClaim]:
+    """Two actors do one thing jointly or together: "Japan and India will jointly build a
+    rover", "KASI and NASA agreed to fly a magnetometer together". More than two sides
+    is a multilateral act, not stated pairs."""
+    for v in s.tokens():
+        # a fronted "Together, A and B account for half" adds figures, it acts on nothing
+        if v.pos_ != "VERB" or not any(
+            c.dep_ == "advmod" and (c.lower_ == "jointly" or (c.lower_ == "together" and c.i > v.i))
+            for c in v.children
+        ):
+            continue
+        if v.lemma_.lower() in s.vocab["end_verbs"] | s.vocab["leave_verbs"]:
+            continue
+        sides = list(dict.fromkeys(s.subject_actors(v)))
+        if len(sides) != 2 or any(s.is_coalition(a) and not s.is_actor(a) for a in sides):
+            continue
+        yield from _partner_claims(
+            s, v, "partnership", sides[:1], sides[1:], _cooperation_mood(s, v), None
+        )
+
+
+# Status short of membership that is a partnership with the coalition (DESIGN section 4);
+# candidate or applicant status is a step towards joining, not a partnership.
+_PARTNER_STATUS = frozenset(["partner", "observer", "dialogue", "associate"])
+_STATUS_VERBS = frozenset(["grant", "give", "award", "receive", "obtain", "gain", "get", "win"])
+
+
+def partnership_by_status(s: Sentence) -> Iterator[RawClaim]:
+    """Partner or observer status with a coalition: "Egypt was granted observer status in
+    APSCO", "Nigeria became a BRICS partner country", "opting for partner status"."""
+    for n in s.tokens():
+        if not _partner_status(n):
+            continue
+        coalitions = s.coalitions_of(n) or [
+            a
+            for t in s.prep_objects(n, ("in", "at", "of", "with", "to"))
+            for a in s.coalitions_of(t)
+        ]
+        found = s.coalition_in(n)
+        if found and found not in coalitions:
+            coalitions.append(found)
+        verb = n.head
+        if n.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head  # "opting for partner status"
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        coalitions += [
+            a
+            for t in s.prep_objects(verb, ("in", "at", "with", "to"))
+            for a in s.coalitions_of(t)
+            if a not in coalitions
+        ]
+        holders = s.subject_actors(verb) or [
+            a for c in verb.children if c.dep_ == "dobj" for a in s.actors_of(c)
+        ]
+        if not coalitions and s.main and verb.lemma_.lower() != "become":
+            coalitions = [s.main]
+        for c in coalitions[:1]:
+            yield from _partner_claims(
+                s, n, "partnership", [h for h in holders if h != c], [c], s.modality(verb), None
+            )
+
+
+def _partner_status(n: Token) -> bool:
+    """ "observer status", "partner status", "a BRICS partner country"."""
+    if n.pos_ not in ("NOUN", "PROPN"):
+        return False
+    words = {c.lemma_.lower() for c in n.children if c.dep_ in ("compound", "amod")}
+    if n.lemma_.lower() == "status":
+        return bool(words & _PARTNER_STATUS)
+    return n.lemma_.lower() in ("country", "nation", "state") and "partner" in words
+
+
 def joint_undertaking(s: Sentence) -> Iterator[RawClaim]:
     """A joint mission or project names its sides: "a joint lunar mission between ISRO
     and JAXA"; "NASA and ISRO scheduled the launch of their joint satellite"."""
@@ -172,7 +265,12 @@ def joint_undertaking(s: Sentence) -> Iterator[RawClaim]:
         if (
             not sides
             and verb is not None
-            and any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children)
+            and (
+                any(c.dep_ == "poss" and c.lower_ == "their" for c in n.children)
+                # "Australia and Japan have launched a joint programme": the two that
+                # launched, signed or run it are its sides
+                or verb.lemma_.lower() in s.vocab["cooperation_make_verbs"] | _UNDERTAKING_VERBS
+            )
         ):
             sides = s.subject_actors(verb)
         if verb is not None and verb.lemma_.lower() in s.vocab["end_verbs"]:
