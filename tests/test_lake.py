@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from pactwatch.warehouse.lake import Lake
 from pactwatch.warehouse.query import describe_schema
 
 from .clirun import CliProcess, clean_env
-from .conftest import SmtpSink
+from .conftest import SAMPLE_SITE, SmtpSink
 from .newsroom import Desk, Newsroom, kinds, story
 from .postgres import PASSWORD, Cluster
 
@@ -326,3 +329,64 @@ def test_two_runs_at_once_store_once_and_deliver_once(
     for name, keys in hooks.got.items():
         assert Counter(keys) == Counter(ids), name
     assert duckdb.__version__ == "1.5.5"
+
+
+def test_a_lake_keeps_its_prefect_home_beside_its_configuration(
+    pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    """A lake has no file to keep Prefect's history beside: a real `pactwatch run`
+    with no Prefect settings keeps it in `.pactwatch-prefect/` in the configuration's
+    folder (not ~/.prefect, not the current folder, not among the lake's data). An
+    operator's PREFECT_HOME or PREFECT_API_URL wins, as for a DuckDB file."""
+    home = tmp_path / "home"
+    home.mkdir()
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    section = lake_section(pg_cluster, tmp_path / "lake-data")
+    config = etc / "pactwatch.toml"
+    config.write_text(
+        f'[warehouse]\n{section}\n\n[[sources]]\nname = "local"\npath = "{SAMPLE_SITE / "news"}"\n',
+        encoding="utf-8",
+    )
+    proc = CliProcess(
+        ["run", "-q", "--config", str(config)], cwd=tmp_path, env=clean_env({"HOME": str(home)})
+    )
+    assert proc.wait(300) == 0, proc.err.text()
+    prefect_db = etc / ".pactwatch-prefect" / "prefect.db"
+    assert prefect_db.is_file(), proc.err.text()
+    with open_reader(lake_of(section)) as con:
+        (run_id,) = (str(r[0]) for r in con.execute("SELECT id FROM runs").fetchall())
+    db = sqlite3.connect(prefect_db)
+    try:
+        flow_runs = [str(r[0]) for r in db.execute("SELECT name FROM flow_run").fetchall()]
+    finally:
+        db.close()
+    assert run_id in flow_runs
+    assert not (home / ".prefect").exists()
+    assert not (tmp_path / ".pactwatch-prefect").exists()
+    assert not list((tmp_path / "lake-data").rglob(".pactwatch-prefect"))
+    no_password_in(etc / ".pactwatch-prefect")
+
+    # The CLI's choice, made before Prefect is imported, in a fresh process each time.
+    probe = (
+        "import os, sys\n"
+        "from pactwatch.flows.config import load_config\n"
+        "from pactwatch.flows.prefect_api import use_warehouse_home\n"
+        "print(use_warehouse_home(load_config(sys.argv[1]).local_anchor),"
+        " os.environ.get('PREFECT_HOME'))\n"
+    )
+    own = str(tmp_path / "own-prefect")
+    for extra, expected in (
+        ({}, f"{etc / '.pactwatch-prefect'} {etc / '.pactwatch-prefect'}"),
+        ({"PREFECT_HOME": own}, f"None {own}"),
+        ({"PREFECT_API_URL": "http://127.0.0.1:9/api"}, "None None"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-c", probe, str(config)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=clean_env({"HOME": str(home), **extra}),
+            check=True,
+        ).stdout.strip()
+        assert out == expected, extra

@@ -63,6 +63,31 @@ def _command_line(pid: int, *, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+_STORAGE_VERSION = re.compile(
+    r"database file with version number (\d+), but we can only read versions between (\d+) and (\d+)"
+)
+
+
+def storage_version_message(path: str | Path, error: str) -> str | None:
+    """One line for a DuckDB file in a storage format this DuckDB cannot read (its
+    error is several lines long), naming the file, the cause and the fix; None when
+    `error` is about something else."""
+    match = _STORAGE_VERSION.search(error)
+    if match is None:
+        return None
+    found, low, high = (int(g) for g in match.groups())
+    newer = found > high
+    return (
+        f"warehouse {path} was written by {'a newer' if newer else 'an older'} DuckDB"
+        f" (storage version {found}; this pactwatch's DuckDB {duckdb.__version__} reads"
+        f" {low} to {high}): export it with that DuckDB (EXPORT DATABASE 'DIR' (FORMAT"
+        " parquet)) and load the export into a new file with `python -m"
+        " pactwatch.warehouse.reimport DIR NEW.duckdb`"
+        + (", or keep the pactwatch that wrote it" if newer else "")
+        + "; see docs/operations.md"
+    )
+
+
 def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     delay = 0.05
@@ -71,7 +96,10 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
+                version = storage_version_message(path, str(exc))
+                raise WarehouseUnavailable(
+                    version or f"warehouse {path} is unreadable: {_one_line(exc)}"
+                ) from None
             if time.monotonic() >= deadline:
                 raise WarehouseUnavailable(locked_message(path, str(exc))) from None
             time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)) + random.random() * 0.02)
@@ -84,9 +112,18 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
                 f"warehouse {path} is already open in this process: {exc}"
             ) from None
         except duckdb.Error as exc:
-            raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
+            raise WarehouseUnavailable(
+                f"warehouse {path} is unreadable: {_one_line(exc)}"
+            ) from None
         con.execute("SET TimeZone = 'UTC'")
         return con
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first non-empty line of a DuckDB error (the rest is advice or a stack)."""
+    return next(
+        (line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__
+    )
 
 
 def _exists(location: Location) -> bool:

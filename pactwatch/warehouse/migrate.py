@@ -2,8 +2,8 @@
 
 One set of migrations serves both warehouses. On a DuckLake catalog (`[warehouse]
 catalog`) a dialect step (`for_ducklake`) drops what DuckLake cannot hold: primary
-keys and unique constraints, sequences and their defaults, indexes, and comments on
-view columns. Tables, views, columns and their types stay identical; what the
+keys and unique constraints, sequences (made or dropped) and their defaults, indexes,
+and comments on view columns. Tables, views, columns and their types stay identical; what the
 constraints guaranteed on one DuckDB file (one row per key) the writers guarantee
 on a lake by writing only under the catalog's writer lock and by inserting only keys
 not already there (`batch.insert_rows`).
@@ -31,7 +31,7 @@ _NEXTVAL_DEFAULT = re.compile(r"\s+DEFAULT\s+nextval\(\s*'\w+'\s*\)", re.IGNOREC
 # Each pattern removes one construct DuckLake refuses; the replacement keeps the
 # statement around it valid (a table constraint takes its leading comma along).
 _DUCKLAKE_DROPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^CREATE\s+SEQUENCE\s+\w+\s*;[ \t]*\n?", re.MULTILINE), ""),
+    (re.compile(r"^(?:CREATE|DROP)\s+SEQUENCE\s+\w+\s*;[ \t]*\n?", re.MULTILINE), ""),
     (re.compile(r"^CREATE\s+(?:UNIQUE\s+)?INDEX\s[^;]*;[ \t]*\n?", re.MULTILINE), ""),
     (re.compile(r",\s*PRIMARY\s+KEY\s*\([^)]*\)", re.IGNORECASE), ""),
     (re.compile(r",\s*UNIQUE\s*\([^)]*\)", re.IGNORECASE), ""),
@@ -109,28 +109,47 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations, each in its own transaction. Returns the versions applied."""
+    """Apply pending migrations, each in its own transaction. Returns the versions applied.
+
+    On a DuckDB file every migration's commit is a checkpoint straight into the file,
+    never a write-ahead log entry: a process killed while migrating leaves the file
+    at the last migration it committed and nothing to replay. (DuckDB 1.5 cannot
+    replay a log holding a column comment on a table whose default calls `nextval`,
+    which migrations 001 and 006 made until 009 dropped those defaults.)"""
     lake = is_ducklake(con)
     con.execute(for_ducklake(_SCHEMA_MIGRATIONS) if lake else _SCHEMA_MIGRATIONS)
     done = applied_versions(con)
+    pending = [m for m in available() if m.version not in done]
+    if not pending:
+        return []
+    if not lake:
+        con.execute("SET checkpoint_threshold = '0b'")
+        con.execute("SET auto_checkpoint_skip_wal_threshold = 0")
     applied: list[int] = []
-    for migration in available():
-        if migration.version in done:
-            continue
-        con.execute("BEGIN")
-        try:
-            con.execute(for_ducklake(migration.sql) if lake else migration.sql)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [migration.version, migration.name, now_utc()],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        applied.append(migration.version)
-    if applied and not lake:
-        # Schema changes into the file now, not left in the write-ahead log: a process
-        # killed right after migrating leaves nothing for the next one to replay.
+    try:
+        for migration in pending:
+            _apply(con, migration, lake=lake)
+            applied.append(migration.version)
+    finally:
+        if not lake:
+            con.execute("RESET checkpoint_threshold")
+            con.execute("RESET auto_checkpoint_skip_wal_threshold")
+    if not lake:
+        # Whatever a commit could not checkpoint (another transaction was open) goes
+        # into the file now, not left in the write-ahead log.
         con.execute("CHECKPOINT")
     return applied
+
+
+def _apply(con: duckdb.DuckDBPyConnection, migration: Migration, *, lake: bool) -> None:
+    con.execute("BEGIN")
+    try:
+        con.execute(for_ducklake(migration.sql) if lake else migration.sql)
+        con.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+            [migration.version, migration.name, now_utc()],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

@@ -1,10 +1,5 @@
 -- Base schema: sources, fetches, articles, actors, claims, alerts, outbox, runs.
 -- Claims are what an article says, never facts; views below derive state from them.
--- fetches.id and alerts.seq are given by their writers (the next after the largest,
--- under the writer lock): no sequence, so the schema is the same on a DuckLake, and
--- DuckDB 1.5 can replay a write-ahead log holding comments on these tables'
--- columns (it cannot when a column default calls nextval). Warehouses made before
--- this keep their now unused sequences.
 
 CREATE TABLE sources (
     name          VARCHAR PRIMARY KEY,
@@ -14,8 +9,10 @@ CREATE TABLE sources (
     baseline_done BOOLEAN NOT NULL DEFAULT false
 );
 
+CREATE SEQUENCE fetches_id_seq;
+
 CREATE TABLE fetches (
-    id            BIGINT PRIMARY KEY,
+    id            BIGINT PRIMARY KEY DEFAULT nextval('fetches_id_seq'),
     run_id        VARCHAR,
     source        VARCHAR,
     url           VARCHAR NOT NULL,
@@ -80,9 +77,11 @@ CREATE TABLE claims (
     created_at        TIMESTAMPTZ NOT NULL
 );
 
+CREATE SEQUENCE alerts_seq;
+
 CREATE TABLE alerts (
     id          VARCHAR PRIMARY KEY,
-    seq         BIGINT NOT NULL,
+    seq         BIGINT NOT NULL DEFAULT nextval('alerts_seq'),
     kind        VARCHAR NOT NULL,
     subject     VARCHAR NOT NULL,
     state_key   VARCHAR NOT NULL,
