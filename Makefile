@@ -53,8 +53,9 @@ verdicts: $(STAMP)
 	$(BIN)/python -m tests.verdicts
 
 # Stage throughput (bench/run.py), then the scale figures over the synthetic corpus
-# (bench/scale.py: 1k and 10k articles, 1M claims of history, Dask 1 vs 2 workers),
-# written to bench/results.json. Never part of `make test`; takes 20 minutes or more.
+# (bench/scale.py: 1k and 10k articles, 1M claims of history, Dask 1 vs 2 workers,
+# 1 vs 2 Prefect workers on a DuckLake when PostgreSQL is installed), written to
+# bench/results.json. Never part of `make test`; takes 40 minutes or more.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scale.py

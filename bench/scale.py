@@ -14,6 +14,11 @@
   queries        `member_counts`, `current_state`, `memberships` over 1M claims, through
                  the `pactwatch sql` reader.
   scale-out      10k articles with `[run] task_runner = "dask"` and 1 vs 2 workers.
+  scale-out-lake `pactwatch deploy` of two source groups (half the feeds each) on a
+                 process work pool, both deployments triggered at once, served by 1 vs
+                 2 `prefect worker start` processes (one run at a time each), into a
+                 fresh DuckLake per trial (a throwaway PostgreSQL cluster, as the tests
+                 start one; skipped with the reason without PostgreSQL).
 
 Results go to bench/results.json (with the machine and its load); the table is printed.
 """
@@ -497,12 +502,189 @@ def scale_out(n: int, work: Path, results: dict[str, Any], workers: list[int]) -
     base = out[f"dask_{workers[0]}"]["work_s"]
     for w in workers[1:]:
         out[f"speedup_{w}_vs_{workers[0]}"] = round(base / out[f"dask_{w}"]["work_s"], 3)
-    out["two_prefect_workers_on_ducklake"] = (
-        "not measured: needs the DuckLake warehouse and Prefect work-pool deployments "
-        "(issue 15 items 1-3), which are not built yet"
-    )
+    previous = results.get("scale_out", {}).get("prefect_workers_on_ducklake")
+    if previous is not None:  # measured by its own section; kept
+        out["prefect_workers_on_ducklake"] = previous
     results["scale_out"] = out
     print(f"  scale-out: {json.dumps(out)}", flush=True)
+
+
+# -- scale-out: Prefect workers on a DuckLake ---------------------------------------------
+
+LAKE_POOL = "bench-lake"
+
+
+def _prefect_api(method: str, url: str, **kw: Any) -> Any:
+    """One Prefect API call, retried while the server answers 503 (busy database)."""
+    import httpx
+
+    for attempt in range(20):
+        response = httpx.request(method, url, timeout=30, **kw)
+        if response.status_code != 503:
+            response.raise_for_status()
+            return response.json()
+        time.sleep(0.5 * (attempt + 1))
+    response.raise_for_status()
+    return response.json()
+
+
+def _start_worker(name: str, pool: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool,
+             "--type", "process", "--name", name, "--limit", "1"],
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _lake_trial(
+    workers: int, feeds: list[str], api: str, pg: Any, work: Path, env: dict[str, str]
+) -> dict[str, Any]:
+    """Two deployments (half the feeds each) triggered at once on a pool served by
+    `workers` Prefect workers (each one run at a time), into a fresh lake."""
+    folder = work / f"lake-{workers}"
+    folder.mkdir(parents=True, exist_ok=True)
+    dbname = pg.create_database("bench")
+    catalog = pg.conninfo(dbname, password=False)  # the password: PGPASSWORD
+    cfg = folder / "pactwatch.toml"
+    half = len(feeds) // 2
+    groups = {"east": feeds[:half], "west": feeds[half:]}
+    names = {url: f"feed-{i:04d}" for i, url in enumerate(feeds)}
+    sources = "".join(f'[[sources]]\nname = "{names[u]}"\nfeed = "{u}"\n' for u in feeds)
+    cfg.write_text(
+        f'[warehouse]\ncatalog = "postgres:{catalog}"\ndata_path = "{folder / "data"}"\n'
+        "lock_timeout = 600\n"
+        "[fetch]\nmax_links = 1000\nretries = 0\nsource_budget = 600\n"
+        f'{sources}[[channels]]\ntype = "console"\n',
+        encoding="utf-8",
+    )
+    pool = f"{LAKE_POOL}-{workers}"
+    spec = [f"--group={g}={','.join(names[u] for u in urls)}" for g, urls in groups.items()]
+    subprocess.run(
+        [PACTWATCH, "deploy", "--config", str(cfg), "--pool", pool, "--prefix", f"w{workers}-", *spec],
+        env=env, check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    procs = [
+        _start_worker(f"w{workers}-{i}", pool, env, folder / f"worker-{i}.log")
+        for i in range(workers)
+    ]
+    try:
+        deadline = time.monotonic() + 300
+        while (
+            len(_prefect_api("POST", f"{api}/work_pools/{pool}/workers/filter", json={})) < workers
+        ):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bench: fewer than {workers} workers polled {pool}")
+            time.sleep(0.5)
+        t0 = time.perf_counter()
+        runs = []
+        for group in groups:
+            found = _prefect_api("GET", f"{api}/deployments/name/pactwatch-run/w{workers}-{group}")
+            made = _prefect_api("POST", f"{api}/deployments/{found['id']}/create_flow_run", json={})
+            runs.append(made["id"])
+        finals: dict[str, Any] = {}
+        while len(finals) < len(runs):
+            for run in runs:
+                if run in finals:
+                    continue
+                got = _prefect_api("GET", f"{api}/flow_runs/{run}")
+                if (got.get("state") or {}).get("type") in (
+                    "COMPLETED",
+                    "FAILED",
+                    "CRASHED",
+                    "CANCELLED",
+                ):
+                    finals[run] = got
+            time.sleep(0.5)
+        wall = time.perf_counter() - t0
+    finally:
+        for proc in procs:
+            _stop_group(proc)
+    states = sorted(str(f["state"]["type"]) for f in finals.values())
+    if states != ["COMPLETED", "COMPLETED"]:
+        logs = "\n".join(
+            (folder / f"worker-{i}.log").read_text(errors="replace")[-2000:] for i in range(workers)
+        )
+        raise SystemExit(f"bench: lake flow runs ended {states}:\n{logs}")
+    starts = [datetime.fromisoformat(f["start_time"]) for f in finals.values()]
+    ends = [datetime.fromisoformat(f["end_time"]) for f in finals.values()]
+    from pactwatch.warehouse.lake import Lake
+    from pactwatch.warehouse.query import run_sql
+
+    lake = Lake(f"postgres:{pg.conninfo(dbname)}", str(folder / "data"))
+    _, rows = run_sql(
+        lake,
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT url) FROM articles),"
+        " (SELECT count(*) FROM claims)",
+    )
+    articles, distinct, claims = (int(v) for v in rows[0])
+    return {
+        "wall_s": round(wall, 2),
+        "flow_runs_span_s": round((max(ends) - min(starts)).total_seconds(), 2),
+        "flow_run_s": sorted(round(float(f["total_run_time"]), 2) for f in finals.values()),
+        "articles": articles,
+        "articles_stored_twice": articles - distinct,
+        "claims": claims,
+        "articles_per_s": round(articles / wall, 2),
+    }
+
+
+def scale_out_lake(n: int, work: Path, results: dict[str, Any]) -> None:
+    """`pactwatch deploy` of two source groups and 1 vs 2 Prefect workers over one
+    DuckLake (a throwaway PostgreSQL catalog, tests/postgres.py), both deployments
+    triggered at once; time from triggering to both runs finished."""
+    import socket
+
+    from pactwatch.flows.serve import local_prefect_server
+    from tests import postgres
+
+    reason = postgres.unavailable_reason()
+    if reason:
+        print(f"  DuckLake scale-out skipped: {reason}", flush=True)
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    corpus = Corpus(n)
+    import duckdb
+
+    out: dict[str, Any] = {
+        "articles": n,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duckdb": duckdb.__version__,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    with (
+        postgres.cluster(port) as pg,
+        CorpusServer(corpus) as server,
+        local_prefect_server(home=work / "lake-server") as api,
+    ):
+        env = clean_env(work / "lake-client")
+        env.update({
+            "PREFECT_API_URL": api, "PGPASSWORD": postgres.PASSWORD,
+            "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        })  # fmt: skip
+        for workers in (1, 2):
+            trial = _lake_trial(workers, server.feed_urls(), api, pg, work, env)
+            out[f"workers_{workers}"] = trial
+            print(f"  DuckLake, {workers} Prefect worker(s): {json.dumps(trial)}", flush=True)
+    out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    out["speedup_2_vs_1"] = round(out["workers_1"]["wall_s"] / out["workers_2"]["wall_s"], 3)
+    results.setdefault("scale_out", {})["prefect_workers_on_ducklake"] = out
 
 
 # -- the table ----------------------------------------------------------------------------
@@ -573,11 +755,20 @@ def table(results: dict[str, Any]) -> list[str]:
         so = results["scale_out"]
         speed = [f"{k}: {v}x" for k, v in so.items() if k.startswith("speedup")]
         works = [f"{k} {v['work_s']:.0f} s" for k, v in so.items() if k.startswith("dask_")]
-        rows.append((
-            f"scale-out: {so['articles']} articles, Dask workers",
-            "; ".join(works + speed),
-            "(report)", "",
-        ))  # fmt: skip
+        if works:
+            rows.append((
+                f"scale-out: {so['articles']} articles, Dask workers",
+                "; ".join(works + speed),
+                "(report)", "",
+            ))  # fmt: skip
+        lake = so.get("prefect_workers_on_ducklake")
+        if lake:
+            one, two = lake["workers_1"], lake["workers_2"]
+            rows.append((
+                f"scale-out: {lake['articles']} articles, Prefect workers on DuckLake",
+                f"1 worker {one['wall_s']:.0f} s; 2 workers {two['wall_s']:.0f} s: {lake['speedup_2_vs_1']}x",
+                "(report)", "",
+            ))  # fmt: skip
     width = [max(len(r[i]) for r in rows) for i in range(4)] if rows else [0] * 4
     head = ("benchmark", "figure", "goal", "")
     lines = [" | ".join(h.ljust(w) for h, w in zip(head, width, strict=True))]
@@ -613,7 +804,13 @@ def main() -> int:
     parser.add_argument("--history", type=int, default=1_000_000)
     parser.add_argument("--scale-out", type=int, default=10_000, help="articles (0: skip)")
     parser.add_argument("--workers", default="1,2", help="Dask worker counts to compare")
-    parser.add_argument("--only", choices=["e2e", "detection", "scale-out"])
+    parser.add_argument(
+        "--lake-articles",
+        type=int,
+        default=10_000,
+        help="articles for the DuckLake scale-out (0: skip)",
+    )
+    parser.add_argument("--only", choices=["e2e", "detection", "scale-out", "scale-out-lake"])
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--plain", metavar="CONFIG", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -642,7 +839,16 @@ def main() -> int:
         if args.scale_out:
             scale_out(args.scale_out, work, results, [int(w) for w in args.workers.split(",")])
 
-    sections = [("e2e", e2e), ("detection", detection), ("scale-out", scale)]
+    def scale_lake(work: Path) -> None:
+        if args.lake_articles:
+            scale_out_lake(args.lake_articles, work, results)
+
+    sections = [
+        ("e2e", e2e),
+        ("detection", detection),
+        ("scale-out", scale),
+        ("scale-out-lake", scale_lake),
+    ]
     with tempfile.TemporaryDirectory(prefix="pactwatch-bench-") as tmp:
         for name, fn in sections:
             if args.only and args.only != name:

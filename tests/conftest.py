@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer
 
     from .newsroom import Desk, Newsroom
+    from .postgres import Cluster
 
 # As `pactwatch run` does before importing Prefect: its console handler would
 # otherwise keep a reference to the first test's captured stderr for the session.
@@ -52,6 +53,19 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster (tests/postgres.py) for DuckLake catalogs; skips
+    with the reason where PostgreSQL is not installed."""
+    from . import postgres
+
+    reason = postgres.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres.cluster(free_port()) as box:
+        yield box
 
 
 class SmtpSink:

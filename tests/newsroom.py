@@ -180,8 +180,10 @@ class Desk:
         outlets: dict[str, str] | list[str],
         alerts: str = "",
         webhook_url: str | None = None,
+        warehouse: str = 'path = "w.duckdb"',
     ) -> None:
         self.tmp_path = tmp_path
+        self.warehouse = warehouse  # the [warehouse] section's body: a file, or a DuckLake
         self.room = room
         self.sink = smtp[2]
         self.smtp_port = smtp[1]
@@ -200,7 +202,7 @@ class Desk:
         self.config.write_text(
             f"""
 [warehouse]
-path = "w.duckdb"
+{self.warehouse}
 
 [fetch]
 retries = 0

@@ -62,8 +62,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
             [json.dumps({"sources": 2, "failed": 0, "problems": ["feed x: HTTP 404"]})],
         )
         con.execute(
-            "INSERT INTO alerts (id, kind, subject, state_key, coalition, previous, current,"
-            " created_at) VALUES ('a1', 'member_count_changed', 'ILRS members: 13 -> 14',"
+            "INSERT INTO alerts (id, seq, kind, subject, state_key, coalition, previous, current,"
+            " created_at) VALUES ('a1', 1, 'member_count_changed', 'ILRS members: 13 -> 14',"
             " 'count:ilrs', 'ilrs', ?, ?, TIMESTAMPTZ '2026-11-22 08:01:00+00')",
             [json.dumps({"value": 13, "low": 13, "high": 13}), json.dumps({"value": 14})],
         )

@@ -15,14 +15,13 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from pactwatch.alerts.channels.base import Channel, DigestChannel
 from pactwatch.alerts.payload import DEFAULT_CONFLICT_WINDOW, alert_payload
 from pactwatch.clock import as_utc
 from pactwatch.errors import DeliveryError, is_transient
-from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
+from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, Location, open_writer, transaction
 from pactwatch.warehouse.deliveries import (
     DueDelivery,
     fail_delivery,
@@ -173,7 +172,7 @@ def _send(channel: Channel, batch: Sequence[_Due]) -> tuple[str | None, bool]:
 
 
 def deliver_pending(
-    path: str | Path,
+    path: Location,
     channels: Sequence[Channel],
     *,
     now: datetime,
@@ -285,7 +284,7 @@ def deliver_pending(
 
 
 def retry_failed(
-    path: str | Path,
+    path: Location,
     *,
     now: datetime,
     channel: str | None = None,

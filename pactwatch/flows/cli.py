@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TextIO
 
 from pactwatch.clock import as_utc, iso_utc, now_utc
 from pactwatch.errors import ConfigError, PactwatchError, UsageError
+from pactwatch.warehouse.lake import redact
 
 from .config import Config, load_config
 
@@ -27,7 +28,8 @@ PROG = "pactwatch"
 
 
 def say(kind: str, message: str) -> None:
-    print(f"{PROG}: {kind}: {message}", file=sys.stderr, flush=True)
+    # A DuckLake catalog's password (or PGPASSWORD) never reaches the terminal.
+    print(f"{PROG}: {kind}: {redact(message)}", file=sys.stderr, flush=True)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -166,8 +168,9 @@ def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
     from .prefect_api import warehouse_home
 
     config_path = str(cfg.file.resolve()) if cfg.file else None
-    # The operator's PREFECT_HOME wins; else the warehouse's own (set by main()).
-    home = Path(os.environ.get("PREFECT_HOME") or warehouse_home(cfg.warehouse_path))
+    # The operator's PREFECT_HOME wins; else the warehouse's own (set by main()):
+    # beside the DuckDB file, or beside the configuration of a DuckLake.
+    home = Path(os.environ.get("PREFECT_HOME") or warehouse_home(cfg.local_anchor))
     say("info", "serving the pactwatch-run flow; press Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
         serve(
@@ -177,9 +180,40 @@ def cmd_serve(args: argparse.Namespace, cfg: Config) -> int:
             interval=args.interval,
             home=home,
             workers=cfg.fetch.workers,
-            warehouse=cfg.warehouse_path,
+            anchor=cfg.local_anchor,
+            warehouse=str(
+                cfg.warehouse_path.resolve()
+                if isinstance(cfg.warehouse_path, Path)
+                else cfg.warehouse_path  # a DuckLake, its catalog's password redacted
+            ),
         )
     say("info", "stopped")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace, cfg: Config) -> int:
+    from .deploy import deploy_groups, parse_groups
+
+    if args.interval is not None and args.interval <= 0:
+        raise UsageError(f"--interval must be more than 0 seconds (got {args.interval:g})")
+    groups = parse_groups(args.group or [], cfg)
+    _quiet_prefect(args.verbose)
+    deployed = deploy_groups(
+        cfg,
+        groups,
+        pool=args.pool,
+        prefix=args.prefix,
+        cron=args.cron,
+        interval=args.interval,
+        say=lambda line: say("info", line),
+    )
+    for d in deployed:
+        print(f"{d.full_name}\tpool {d.pool}\tsources {','.join(d.sources)}\tid {d.id}")
+    say(
+        "info",
+        f"start workers with: prefect worker start --pool {args.pool}; run one now with:"
+        f" prefect deployment run '{deployed[0].full_name}'",
+    )
     return 0
 
 
@@ -419,7 +453,7 @@ def _next_scheduled_run(cfg: Config) -> datetime | None:
     Prefect API); None when no serve is active or nothing is scheduled."""
     from .serve import read_state
 
-    state = read_state(cfg.warehouse_path)
+    state = read_state(cfg.local_anchor)
     if state is None:
         return None
     from .prefect_api import next_scheduled_run
@@ -515,6 +549,12 @@ def cmd_export(args: argparse.Namespace, cfg: Config) -> int:
 _EXAMPLES = {
     "run": "example:\n  pactwatch run --config pactwatch.toml --source space-news",
     "serve": "examples:\n  pactwatch serve --interval 900\n  pactwatch serve --cron '*/30 * * * *'",
+    "deploy": (
+        "example (PREFECT_API_URL set to a Prefect server):\n"
+        "  pactwatch deploy --pool pactwatch --group east=space-news,wire --group west=agency-feed"
+        " --interval 1800\n"
+        "then on each worker machine: prefect worker start --pool pactwatch"
+    ),
     "extract": (
         "examples:\n  pactwatch extract ../shared/seeds/000_17b73280fd41ee70.txt --kind text --json\n"
         "  pactwatch extract https://example.org/rss.xml --kind feed --follow --json\n"
@@ -548,6 +588,7 @@ _EXAMPLES = {
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run,
     "serve": cmd_serve,
+    "deploy": cmd_deploy,
     "extract": cmd_extract,
     "sql": cmd_sql,
     "alerts": cmd_alerts,
@@ -613,6 +654,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("run", "one pipeline run: fetch, parse, extract, store, detect changes, deliver")
     p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeat)")
+
+    p = add(
+        "deploy",
+        "Prefect deployments of the run, one per source group, on a process work pool",
+    )
+    p.add_argument(
+        "--pool", default="pactwatch", metavar="NAME", help="work pool (made if missing)"
+    )
+    p.add_argument(
+        "--group",
+        action="append",
+        metavar="NAME=SRC[,SRC]",
+        help="a source group and its sources (repeat); default: one group per source",
+    )
+    p.add_argument("--prefix", default="pactwatch-", help="deployment name prefix")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--cron", metavar="EXPR", help="cron schedule of every deployment")
+    g.add_argument("--interval", type=float, metavar="SECONDS", help="seconds between runs")
 
     p = add("serve", "run the pipeline on a schedule (Prefect serve); Ctrl-C stops")
     g = p.add_mutually_exclusive_group()
@@ -738,8 +797,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("run", "serve"):
             from .prefect_api import use_warehouse_home
 
-            # Before Prefect is imported: its history goes next to the warehouse.
-            use_warehouse_home(cfg.warehouse_path)
+            # Before Prefect is imported: its history goes next to the warehouse
+            # (a DuckLake's: next to its configuration).
+            use_warehouse_home(cfg.local_anchor)
         return _HANDLERS[args.command](args, cfg)
     except PactwatchError as exc:
         say("error", str(exc))

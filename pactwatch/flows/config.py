@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin,
 from pactwatch.alerts.channels.digest import DIGEST_MODES
 from pactwatch.errors import ConfigError
 from pactwatch.parsers.model import ActorKind
+from pactwatch.warehouse.lake import CATALOG_PREFIX, Lake, redact
 
 from .identity import DEFAULT_USER_AGENT
 
@@ -40,10 +41,13 @@ ENV_PREFIX = "PACTWATCH_"
 
 @dataclass(frozen=True, slots=True)
 class WarehouseConfig:
-    """`[warehouse]`: where the DuckDB file is and how long a writer waits for another."""
+    """`[warehouse]`: where the DuckDB file is (or the DuckLake: `catalog` in PostgreSQL
+    and `data_path` for its Parquet files) and how long a writer waits for another."""
 
     path: str = "pactwatch.duckdb"
     lock_timeout: float = 10.0
+    catalog: str | None = None
+    data_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +215,7 @@ _CHANNEL_TYPES: dict[str, type[Any]] = {
 @dataclass(frozen=True)
 class Config:
     file: Path | None
-    warehouse_path: Path
+    warehouse_path: Path | Lake  # a DuckDB file, or a DuckLake with [warehouse] catalog
     lock_timeout: float
     fetch: FetchConfig = field(default_factory=FetchConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
@@ -221,6 +225,21 @@ class Config:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     report_path: Path | None = None  # [report] path, resolved like the warehouse's
     run: RunConfig = field(default_factory=RunConfig)
+
+    @property
+    def lake(self) -> Lake | None:
+        """The DuckLake warehouse, or None for a DuckDB file."""
+        return self.warehouse_path if isinstance(self.warehouse_path, Lake) else None
+
+    @property
+    def local_anchor(self) -> Path:
+        """The file whose folder keeps this warehouse's local state (its Prefect home
+        `.pactwatch-prefect/`, the active `serve`'s state): the DuckDB file; for a
+        DuckLake, which has no local file, the configuration file (`pactwatch.toml`
+        in the current folder when there is none)."""
+        if isinstance(self.warehouse_path, Path):
+            return self.warehouse_path
+        return self.file if self.file is not None else Path("pactwatch.toml")
 
     def source(self, name: str) -> SourceConfig:
         for src in self.sources:
@@ -497,6 +516,41 @@ def _read(path: str | Path | None) -> tuple[Path | None, dict[str, Any]]:
         raise ConfigError(f"{file}: cannot read: {exc}") from None
 
 
+def _warehouse_location(
+    warehouse: WarehouseConfig, *, file: Path | None, where: str, environ: Mapping[str, str]
+) -> Path | Lake:
+    """The DuckDB file, or the DuckLake when `catalog` is set. Relative paths are
+    relative to the config file (unless the environment gave them)."""
+
+    def resolve(value: str, env_key: str) -> Path:
+        path = Path(value)
+        if file is not None and not path.is_absolute() and env_key not in environ:
+            path = file.parent / path
+        return path
+
+    if warehouse.catalog is None:
+        if warehouse.data_path is not None:
+            raise ConfigError(
+                f"{where}: warehouse.data_path is for a DuckLake warehouse;"
+                ' set warehouse.catalog too (catalog = "postgres:dbname=... host=...")'
+            )
+        return resolve(warehouse.path, "PACTWATCH_WAREHOUSE__PATH")
+    if not warehouse.catalog.startswith(CATALOG_PREFIX) or not warehouse.catalog[9:].strip():
+        raise ConfigError(
+            f'{where}: warehouse.catalog must be "postgres:<connection string>"'
+            f" (got {redact(warehouse.catalog)!r})"
+        )
+    if not warehouse.data_path:
+        raise ConfigError(
+            f"{where}: warehouse.catalog needs warehouse.data_path, the directory of the"
+            " lake's Parquet files"
+        )
+    data = warehouse.data_path
+    if "://" not in data:
+        data = str(resolve(data, "PACTWATCH_WAREHOUSE__DATA_PATH"))
+    return Lake(catalog=warehouse.catalog, data_path=data)
+
+
 def _check_ranges(
     where: str, *, warehouse: WarehouseConfig, fetch: FetchConfig, alerts: AlertsConfig
 ) -> None:
@@ -598,9 +652,7 @@ def load_config(
 
     _check_ranges(where, warehouse=warehouse, fetch=fetch, alerts=alerts)
     _check_run(where, run)
-    wpath = Path(warehouse.path)
-    if file is not None and not wpath.is_absolute() and "PACTWATCH_WAREHOUSE__PATH" not in environ:
-        wpath = file.parent / wpath
+    wpath = _warehouse_location(warehouse, file=file, where=where, environ=environ)
     rpath = Path(report.path) if report.path else None
     if (
         rpath

@@ -41,6 +41,7 @@ from pactwatch.parsers.claims import EXTRACTOR_VERSION
 from pactwatch.parsers.nlp import ModelMissing
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer, transaction
+from pactwatch.warehouse.lake import redact
 
 from . import progress
 from .channels import build_channels
@@ -531,7 +532,7 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
                 run_id,
                 finished_at=now_utc(),
                 status="crashed",
-                summary={"error": f"{type(exc).__name__}: {exc}"},
+                summary={"error": redact(f"{type(exc).__name__}: {exc}", lake=cfg.lake)},
             )
         raise
 

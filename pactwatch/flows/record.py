@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 
@@ -23,7 +22,7 @@ from pactwatch.parsers.event_dates import with_event_dates
 from pactwatch.parsers.model import Article, Claim
 from pactwatch.warehouse.articles import StoreResult, articles_for_reextract, store_articles
 from pactwatch.warehouse.claims import replace_claims
-from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, open_writer, transaction
+from pactwatch.warehouse.db import DEFAULT_WRITE_LOCK_TIMEOUT, Location, open_writer, transaction
 
 __all__ = [
     "RecordResult",
@@ -141,7 +140,7 @@ Extract = Callable[[str, str | None], Sequence[Claim]]
 
 
 def reextract_all(
-    path: str | Path,
+    path: Location,
     *,
     extract: Extract,
     extractor_version: str,

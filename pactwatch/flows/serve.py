@@ -207,16 +207,18 @@ class _Stopper:
 LATE_AFTER = 30.0
 
 
-def state_file(warehouse: Path) -> Path:
+def state_file(anchor: Path) -> Path:
     """Where an active serve says which Prefect API and deployment hold its schedule
-    (read by `pactwatch sources` for the next scheduled run)."""
-    return warehouse_home(warehouse) / f"serve-{warehouse.name}.json"
+    (read by `pactwatch sources` for the next scheduled run). `anchor` is the
+    warehouse's file, or a DuckLake's configuration file (`Config.local_anchor`)."""
+    return warehouse_home(anchor) / f"serve-{anchor.name}.json"
 
 
-def read_state(warehouse: Path) -> dict[str, Any] | None:
-    """The state of the serve active for `warehouse` (its process alive), else None."""
+def read_state(anchor: Path) -> dict[str, Any] | None:
+    """The state of the serve active for the warehouse of `anchor` (its process
+    alive), else None."""
     try:
-        state = json.loads(state_file(warehouse).read_text(encoding="utf-8"))
+        state = json.loads(state_file(anchor).read_text(encoding="utf-8"))
         pid = int(state["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -272,9 +274,11 @@ def serve(
     interval: float | None,
     home: Path,
     workers: int,
-    warehouse: Path,
+    anchor: Path,
+    warehouse: str,
 ) -> None:
-    """Serve the run flow until interrupted (Ctrl-C or SIGTERM)."""
+    """Serve the run flow until interrupted (Ctrl-C or SIGTERM). `anchor` locates
+    the serve's state file (`state_file`); `warehouse` names the warehouse in it."""
     # Scheduled runs execute in a fresh process that imports flows.pipeline; the
     # thread-pool size is fixed at import, so pass it the way config overrides travel.
     os.environ["PACTWATCH_FETCH__WORKERS"] = str(workers)
@@ -313,7 +317,7 @@ def serve(
         schedule = _Schedule(api, str(deployment_id), private=private)
         schedule.start()
         stopper.cleanups.append(lambda: schedule.clear(timeout=1.0))
-        _write_state(warehouse, api=api, deployment_id=str(deployment_id))
+        _write_state(anchor, warehouse, api=api, deployment_id=str(deployment_id))
         # The runner installs `handle_sigterm` as its SIGTERM handler when it starts;
         # ours takes both signals, uses the runner's graceful stop and bounds it.
         stopper.graceful = runner.handle_sigterm
@@ -328,7 +332,7 @@ def serve(
     # SIGTERM (systemd, docker stop) stops as cleanly as Ctrl-C, both within seconds.
     signal.signal(signal.SIGINT, stopper.handle)
     signal.signal(signal.SIGTERM, stopper.handle)
-    stopper.cleanups.append(lambda: _remove_state(warehouse))
+    stopper.cleanups.append(lambda: _remove_state(anchor))
     try:
         configured = os.environ.get("PREFECT_API_URL")
         if configured:
@@ -341,12 +345,12 @@ def serve(
             with temporary_settings({PREFECT_API_URL: api}):
                 _serve(api, private=True)
     finally:
-        _remove_state(warehouse)
+        _remove_state(anchor)
         stop_descendants(timeout=2.0)  # scheduled runs Prefect's runner left behind
 
 
-def _write_state(warehouse: Path, *, api: str, deployment_id: str) -> None:
-    path = state_file(warehouse)
+def _write_state(anchor: Path, warehouse: str, *, api: str, deployment_id: str) -> None:
+    path = state_file(anchor)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(
@@ -355,7 +359,7 @@ def _write_state(warehouse: Path, *, api: str, deployment_id: str) -> None:
                 "pid": os.getpid(),
                 "api": api,
                 "deployment_id": deployment_id,
-                "warehouse": str(warehouse.resolve()),
+                "warehouse": warehouse,
                 "started_at": iso_utc(now_utc()),
             }
         ),
@@ -364,6 +368,6 @@ def _write_state(warehouse: Path, *, api: str, deployment_id: str) -> None:
     tmp.replace(path)
 
 
-def _remove_state(warehouse: Path) -> None:
+def _remove_state(anchor: Path) -> None:
     with contextlib.suppress(OSError):
-        state_file(warehouse).unlink()
+        state_file(anchor).unlink()

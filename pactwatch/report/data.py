@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from pactwatch.alerts.channels.render import display_name
 from pactwatch.alerts.payload import list_alerts
 from pactwatch.warehouse.alert_log import stored_alerts
-from pactwatch.warehouse.db import open_reader
+from pactwatch.warehouse.db import Location, open_reader
 from pactwatch.warehouse.timeline import (
     ConflictRow,
     CountPoint,
@@ -89,7 +88,7 @@ def _latest(points: Sequence[CountPoint]) -> CountPoint | None:
 
 
 def load_report_data(
-    path: str | Path,
+    path: Location,
     *,
     now: datetime,
     since: datetime | None = None,

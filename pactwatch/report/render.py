@@ -25,6 +25,7 @@ from pactwatch import __version__
 from pactwatch.alerts.channels.render import actor_name, count_text, headline
 from pactwatch.clock import iso_utc
 from pactwatch.errors import UsageError
+from pactwatch.warehouse.db import Location
 
 from .charts import count_chart, partnership_graph, source_colours
 from .data import ReportData, load_report_data
@@ -78,7 +79,7 @@ def render_report(data: ReportData) -> str:
 
 
 def write_report(
-    warehouse: str | Path,
+    warehouse: Location,
     out: str | Path,
     *,
     now: datetime,

@@ -1,6 +1,6 @@
 """The `alerts` and `alert_evidence` tables, and the outbox rows a new alert gets.
 
-Writes are idempotent (`ON CONFLICT DO NOTHING`): alert ids are derived from
+Writes are idempotent (a key already stored is skipped): alert ids are derived from
 what they announce, so writing the same alert twice leaves one row. Reads return
 typed rows (`StoredAlert`, `StoredEvidence`); turning them into the webhook
 payload is `pactwatch.alerts.payload`' business.
@@ -151,12 +151,14 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, rows: Sequence[AlertRow]) -> N
         "alerts",
         _ALERT_COLUMNS,
         [(*row, base + i + 1) for i, row in enumerate(rows)],
-        on_conflict_ignore=True,
+        skip_existing=("id",),
     )
 
 
 def insert_evidence(con: duckdb.DuckDBPyConnection, rows: Sequence[EvidenceRow]) -> None:
-    insert_rows(con, "alert_evidence", _EVIDENCE_COLUMNS, rows, on_conflict_ignore=True)
+    insert_rows(
+        con, "alert_evidence", _EVIDENCE_COLUMNS, rows, skip_existing=("alert_id", "article_id")
+    )
 
 
 def queue_deliveries(
@@ -172,7 +174,7 @@ def queue_deliveries(
         "deliveries",
         _DELIVERY_COLUMNS,
         [_DeliveryRow(a, c, "pending", 0, now, now) for a in alert_ids for c in channels],
-        on_conflict_ignore=True,
+        skip_existing=("alert_id", "channel"),
     )
 
 

@@ -1,13 +1,17 @@
-"""Connections to the DuckDB warehouse: short-lived writers, read-only readers, lock handling.
+"""Connections to the warehouse: short-lived writers, read-only readers, lock handling.
 
-DuckDB allows one writing process per file. A writer retries a held lock for a
-few seconds (runs and deliveries hold it briefly), then gives up with
-`WarehouseUnavailable`, which the CLI turns into one line and exit code 3.
+The warehouse is a DuckDB file (a path) or a DuckLake (`lake.Lake`: catalog in
+PostgreSQL, Parquet data). DuckDB allows one writing process per file; a lake
+allows one writer at a time through its catalog's advisory lock. Either way a
+writer retries a held lock for a few seconds (runs and deliveries hold it
+briefly), then gives up with `WarehouseUnavailable`, which the CLI turns into one
+line and exit code 3. Every function here takes either kind of `Location`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import re
 import time
@@ -17,7 +21,12 @@ from pathlib import Path
 import duckdb
 
 from pactwatch.errors import WarehouseUnavailable
+from pactwatch.warehouse import lake as _lake
+from pactwatch.warehouse.lake import Lake
 from pactwatch.warehouse.migrate import applied_versions, latest_version, migrate
+
+Location = str | Path | Lake
+"""A DuckDB file (path) or a DuckLake warehouse."""
 
 DEFAULT_WRITE_LOCK_TIMEOUT = 5.0
 DEFAULT_READ_LOCK_TIMEOUT = 1.0
@@ -54,6 +63,31 @@ def _command_line(pid: int, *, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+_STORAGE_VERSION = re.compile(
+    r"database file with version number (\d+), but we can only read versions between (\d+) and (\d+)"
+)
+
+
+def storage_version_message(path: str | Path, error: str) -> str | None:
+    """One line for a DuckDB file in a storage format this DuckDB cannot read (its
+    error is several lines long), naming the file, the cause and the fix; None when
+    `error` is about something else."""
+    match = _STORAGE_VERSION.search(error)
+    if match is None:
+        return None
+    found, low, high = (int(g) for g in match.groups())
+    newer = found > high
+    return (
+        f"warehouse {path} was written by {'a newer' if newer else 'an older'} DuckDB"
+        f" (storage version {found}; this pactwatch's DuckDB {duckdb.__version__} reads"
+        f" {low} to {high}): export it with that DuckDB (EXPORT DATABASE 'DIR' (FORMAT"
+        " parquet)) and load the export into a new file with `python -m"
+        " pactwatch.warehouse.reimport DIR NEW.duckdb`"
+        + (", or keep the pactwatch that wrote it" if newer else "")
+        + "; see docs/operations.md"
+    )
+
+
 def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     delay = 0.05
@@ -62,7 +96,10 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
+                version = storage_version_message(path, str(exc))
+                raise WarehouseUnavailable(
+                    version or f"warehouse {path} is unreadable: {_one_line(exc)}"
+                ) from None
             if time.monotonic() >= deadline:
                 raise WarehouseUnavailable(locked_message(path, str(exc))) from None
             time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)) + random.random() * 0.02)
@@ -75,27 +112,52 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
                 f"warehouse {path} is already open in this process: {exc}"
             ) from None
         except duckdb.Error as exc:
-            raise WarehouseUnavailable(f"warehouse {path} is unreadable: {exc}") from None
+            raise WarehouseUnavailable(
+                f"warehouse {path} is unreadable: {_one_line(exc)}"
+            ) from None
         con.execute("SET TimeZone = 'UTC'")
         return con
 
 
-def require_warehouse(path: str | Path) -> None:
+def _one_line(exc: BaseException) -> str:
+    """The first non-empty line of a DuckDB error (the rest is advice or a stack)."""
+    return next(
+        (line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__
+    )
+
+
+def _exists(location: Location) -> bool:
+    if isinstance(location, Lake):
+        return _lake.exists(location)
+    return Path(location).exists()
+
+
+def require_warehouse(path: Location) -> None:
     """`WarehouseUnavailable` (exit 3) when nothing has been stored at `path` yet: for
     commands that only make sense on an existing warehouse (deliver, export, ...)."""
-    if not Path(path).exists():
+    if not _exists(path):
         raise WarehouseUnavailable(f"warehouse {path} does not exist (nothing has been stored yet)")
 
 
 @contextlib.contextmanager
 def open_writer(
-    path: str | Path, *, lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT
+    path: Location, *, lock_timeout: float = DEFAULT_WRITE_LOCK_TIMEOUT
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read/write connection with every migration applied.
 
-    Creates the parent directory and the file when missing. Raises
-    `WarehouseUnavailable` when another process holds the lock past `lock_timeout`.
+    Creates the parent directory and the file (or the lake's catalog and data
+    directory) when missing. Raises `WarehouseUnavailable` when another process
+    holds the lock past `lock_timeout`.
     """
+    if isinstance(path, Lake):
+        with _lake.writer_lock(path, timeout=lock_timeout):
+            con = _lake.connect(path, read_only=False)
+            try:
+                migrate(con)
+                yield con
+            finally:
+                _lake.release(con)
+        return
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,9 +180,31 @@ def _empty_schema() -> duckdb.DuckDBPyConnection:
     return con
 
 
+@functools.cache
+def column_comments() -> dict[tuple[str, str], str]:
+    """(relation, column) -> the description the migrations give it, read from an
+    empty in-memory warehouse: what a DuckLake catalog cannot store for the columns
+    of views is still known."""
+    con = _empty_schema()
+    try:
+        rows = con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns()"
+            " WHERE database_name = current_database() AND comment IS NOT NULL"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(str(t), str(c)): str(text) for t, c, text in rows}
+
+
+def _open_read_only(path: Location, *, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+    if isinstance(path, Lake):
+        return _lake.connect(path, read_only=True)
+    return _connect(Path(path), read_only=True, lock_timeout=lock_timeout)
+
+
 @contextlib.contextmanager
 def open_reader(
-    path: str | Path,
+    path: Location,
     *,
     missing_ok: bool = False,
     lock_timeout: float = DEFAULT_READ_LOCK_TIMEOUT,
@@ -132,26 +216,26 @@ def open_reader(
     A warehouse written by an older pactwatch is migrated first (briefly as a
     writer); a DuckDB file that is not a pactwatch warehouse is opened as it is.
     """
-    target = Path(path)
-    if not target.exists():
+    target = path if isinstance(path, Lake) else Path(path)
+    if not _exists(target):
         if not missing_ok:
             raise WarehouseUnavailable(
                 f"warehouse {target} does not exist (nothing has been stored yet)"
             )
         con = _empty_schema()
     else:
-        con = _connect(target, read_only=True, lock_timeout=lock_timeout)
+        con = _open_read_only(target, lock_timeout=lock_timeout)
         applied = applied_versions(con)
         # Upgrade a warehouse written by an older pactwatch; leave other DuckDB files alone.
         if applied and latest_version() not in applied:
-            con.close()
+            _lake.release(con)
             with open_writer(target, lock_timeout=lock_timeout):
                 pass
-            con = _connect(target, read_only=True, lock_timeout=lock_timeout)
+            con = _open_read_only(target, lock_timeout=lock_timeout)
     try:
         yield con
     finally:
-        con.close()
+        _lake.release(con)  # closes it (and detaches a lake)
 
 
 def sandbox(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from pactwatch.warehouse.db import transaction
+
 __all__ = [
     "DeliveryState",
     "DueDelivery",
@@ -77,27 +79,34 @@ def lease_due(
     days that are over) until `lease_until`; oldest alert first. A concurrent call
     skips them. A lease held by one of `dead_owners` (a process that died mid-send) is
     taken over."""
-    rows = con.execute(
-        "UPDATE deliveries SET lease_until = ?, lease_owner = ?"
-        " WHERE status = 'pending'"
-        " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
-        " AND (lease_until IS NULL OR lease_until <= ?"
-        "  OR lease_owner IN (SELECT unnest(?::VARCHAR[])))"
-        " AND (?::TIMESTAMPTZ IS NULL OR created_at < ?::TIMESTAMPTZ)"
-        " AND channel IN (SELECT unnest(?::VARCHAR[]))"
-        " RETURNING alert_id, channel, attempts, created_at",
-        [
-            lease_until,
-            owner,
-            due_only,
-            now,
-            now,
-            list(dead_owners),
-            created_before,
-            created_before,
-            sorted(channels),
-        ],
-    ).fetchall()
+    # Select, then lease what was selected, in one transaction: a DuckLake table has
+    # no UPDATE ... RETURNING, and writers are serialised, so nobody leases in between.
+    with transaction(con):
+        rows = con.execute(
+            "SELECT alert_id, channel, attempts, created_at FROM deliveries"
+            " WHERE status = 'pending'"
+            " AND (NOT ? OR next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            " AND (lease_until IS NULL OR lease_until <= ?"
+            "  OR lease_owner IN (SELECT unnest(?::VARCHAR[])))"
+            " AND (?::TIMESTAMPTZ IS NULL OR created_at < ?::TIMESTAMPTZ)"
+            " AND channel IN (SELECT unnest(?::VARCHAR[]))",
+            [
+                due_only,
+                now,
+                now,
+                list(dead_owners),
+                created_before,
+                created_before,
+                sorted(channels),
+            ],
+        ).fetchall()
+        if rows:
+            con.execute(
+                "UPDATE deliveries SET lease_until = ?, lease_owner = ?"
+                " WHERE (alert_id, channel) IN"
+                " (SELECT (unnest(?::VARCHAR[]), unnest(?::VARCHAR[])))",
+                [lease_until, owner, [str(r[0]) for r in rows], [str(r[1]) for r in rows]],
+            )
     due = [DueDelivery(str(a), str(c), int(n), at) for a, c, n, at in rows]
     return sorted(due, key=lambda d: (d.created_at, d.alert_id, d.channel))
 
@@ -172,12 +181,15 @@ def revive_failed(
     con: duckdb.DuckDBPyConnection, *, now: datetime, channel: str | None = None
 ) -> int:
     """Put failed deliveries back to pending with attempts reset. Returns how many."""
-    query = (
-        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?"
-        " WHERE status = 'failed'"
-    )
-    params: list[Any] = [now]
+    where = " WHERE status = 'failed'"
+    params: list[Any] = []
     if channel is not None:
-        query += " AND channel = ?"
+        where += " AND channel = ?"
         params.append(channel)
-    return len(con.execute(query + " RETURNING alert_id", params).fetchall())
+    with transaction(con):
+        row = con.execute("SELECT count(*) FROM deliveries" + where, params).fetchone()
+        con.execute(
+            "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?" + where,
+            [now, *params],
+        )
+    return int(row[0]) if row else 0

@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 
 from pactwatch.clock import now_utc
+from pactwatch.warehouse.lake import redact
 
 __all__ = ["fetch_validators", "file_validators", "record_fetch"]
 
@@ -27,10 +28,15 @@ def record_fetch(
     error: str | None = None,
     fetched_at: datetime | None = None,
 ) -> None:
-    """One row per HTTP request or file read, successful or not."""
+    """One row per HTTP request or file read, successful or not.
+
+    The row number is the next after the largest (a DuckLake table has no
+    sequence; the warehouse's writer lock keeps two writers from taking one number).
+    """
     con.execute(
-        "INSERT INTO fetches (run_id, source, url, fetched_at, status, etag, last_modified,"
-        " bytes, content_type, not_modified, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO fetches (id, run_id, source, url, fetched_at, status, etag, last_modified,"
+        " bytes, content_type, not_modified, error)"
+        " SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM fetches",
         [
             run_id,
             source,
@@ -42,7 +48,7 @@ def record_fetch(
             bytes,
             content_type,
             not_modified,
-            error,
+            None if error is None else redact(error),
         ],
     )
 

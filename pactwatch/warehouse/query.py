@@ -18,7 +18,13 @@ from typing import Any, Literal, TextIO
 
 from pactwatch.clock import iso_utc
 from pactwatch.errors import PactwatchError, UsageError
-from pactwatch.warehouse.db import DEFAULT_READ_LOCK_TIMEOUT, open_reader, sandbox
+from pactwatch.warehouse.db import (
+    DEFAULT_READ_LOCK_TIMEOUT,
+    Location,
+    column_comments,
+    open_reader,
+    sandbox,
+)
 
 __all__ = [
     "EXPORTED_RELATIONS",
@@ -55,7 +61,7 @@ EXPORTED_RELATIONS: tuple[str, ...] = (
 
 
 def run_sql(
-    path: str | Path,
+    path: Location,
     query: str,
     *,
     params: Mapping[str, str] | None = None,
@@ -112,7 +118,8 @@ def _sql_error(exc: BaseException) -> str:
         return f"refused: {_REFUSED} ({text})"
     if "read-only mode" in text:
         return f"refused: the warehouse is opened read-only ({text})"
-    if "Values were not provided for the following parameters" in text:
+    # DuckDB 1.5 says "... the following prepared statement parameters", 2.0 "... parameters".
+    if "Values were not provided for the following" in text:
         return f"{text} (bind each with -p NAME VALUE)"
     return text
 
@@ -186,7 +193,7 @@ ORDER BY table_name, column_index
 
 
 def describe_schema(
-    path: str | Path, *, missing_ok: bool = False, lock_timeout: float | None = None
+    path: Location, *, missing_ok: bool = False, lock_timeout: float | None = None
 ) -> list[Relation]:
     """Every table and view of the warehouse (tables first), with its columns and the
     one-line descriptions the migrations store with `COMMENT ON`."""
@@ -195,9 +202,12 @@ def describe_schema(
         sandbox(con)
         relations = con.execute(_RELATIONS_SQL).fetchall()
         column_rows = con.execute(_COLUMNS_SQL).fetchall()
+    # A DuckLake catalog keeps no comments on view columns: the migrations still say them.
+    known = column_comments()
     columns: dict[str, list[Column]] = {}
     for table, name, type_, comment in column_rows:
-        columns.setdefault(str(table), []).append(Column(str(name), str(type_), comment or None))
+        text = comment or known.get((str(table), str(name)))
+        columns.setdefault(str(table), []).append(Column(str(name), str(type_), text or None))
     return [
         Relation(str(name), kind, comment or None, tuple(columns.get(str(name), ())))
         for name, kind, comment in relations
@@ -327,7 +337,7 @@ def format_rows(
 
 
 def export_tables(
-    path: str | Path,
+    path: Location,
     out_dir: str | Path,
     fmt: Literal["parquet", "csv"] = "parquet",
 ) -> list[Path]:

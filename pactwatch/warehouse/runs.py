@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from pactwatch.clock import now_utc
+from pactwatch.warehouse.lake import redact
 from pactwatch.warehouse.owners import process_token, token_is_dead
 
 __all__ = ["STALE_RUN", "finish_run", "start_run"]
@@ -47,12 +48,17 @@ def start_run(
         " WHERE status = 'running' AND finished_at IS NULL AND started_at < ?",
         [started - STALE_RUN],
     )
-    con.execute(
-        "INSERT INTO runs (id, started_at, status, owner) VALUES (?, ?, 'running', ?)"
-        " ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, status = 'running',"
-        " owner = excluded.owner",
-        [rid, started, process_token()],
-    )
+    # Update or insert by hand: a DuckLake table has no key for ON CONFLICT.
+    if con.execute("SELECT 1 FROM runs WHERE id = ?", [rid]).fetchone():
+        con.execute(
+            "UPDATE runs SET started_at = ?, status = 'running', owner = ? WHERE id = ?",
+            [started, process_token(), rid],
+        )
+    else:
+        con.execute(
+            "INSERT INTO runs (id, started_at, status, owner) VALUES (?, ?, 'running', ?)",
+            [rid, started, process_token()],
+        )
     return rid
 
 
@@ -67,5 +73,22 @@ def finish_run(
     """Close a run with a status (ok, failed) and a JSON summary."""
     con.execute(
         "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
-        [finished_at or now_utc(), status, json.dumps(summary or {}, default=str), run_id],
+        [
+            finished_at or now_utc(),
+            status,
+            json.dumps(_redacted(summary or {}), default=str),
+            run_id,
+        ],
     )
+
+
+def _redacted(value: Any) -> Any:
+    """`value` with every text redacted: an error may quote a catalog connection
+    string, and no password is stored."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
+    return value
