@@ -135,7 +135,7 @@ ROWS: list[Row] = [
     (
         # "ESA and China" read as a modifier of the second name is still a list
         "partnership_by_agreement",
-        "The pact was sealed when ESA and China Manned Space Agency signed an agreement in 2016.",
+        "Astronaut training started when ESA and China Manned Space Agency signed a deal.",
         {_pair("partnership", "esa", "cmsa")},
     ),
     (
