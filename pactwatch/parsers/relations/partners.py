@@ -154,8 +154,8 @@ def partnership_by_agreement(s: Sentence) -> Iterator[RawClaim]:
 
 
 def _with_clause_subjects(verb: Token) -> list[Token]:
-    """ "signed an agreement today with China to be a part of ...", parsed as a clause
-    "with China to be": its subject is the with-object."""
+    """ "Laos signed an accord with China to take part in ...", parsed as a clause
+    "with China to take part": its subject is the with-object."""
     return [
         n
         for c in verb.children
