@@ -185,7 +185,7 @@ class Sentence:
         lemma = t.lemma_.lower()
         found = self._counted_back(t)  # "Ukraine and Moldova ... the two nations'"
         if lemma in _EXPERTS or (lemma in _STAND_IN and t.tag_ == "NNS"):
-            found += self._demonyms(t)
+            found += self.demonyms(t)
         if lemma not in _STAND_IN:
             return found
         owner = next(
@@ -211,7 +211,7 @@ class Sentence:
         )
         return [*found, owner] if owner else found
 
-    def _demonyms(self, t: Token) -> list[str]:
+    def demonyms(self, t: Token) -> list[str]:
         """The countries the adjectives of a noun name, conjuncts included ("Chinese
         and Russian scientists")."""
         return list(
@@ -676,13 +676,16 @@ class Sentence:
             return "hedged", head
         return None, None
 
+    def phrasal(self, verb: Token, family: str, deps: Iterable[str] = ("prt",)) -> bool:
+        """`verb` carries a particle that makes it a verb of `family` in the vocabulary
+        ("walked away", "came aboard", "wound down", "turned down"); `deps` are the
+        relations the parser may give that particle."""
+        particles = self.vocab.particles(family, verb.lemma_.lower())
+        return any(c.dep_ in deps and c.lower_ in particles for c in verb.children)
+
     def refuses(self, verb: Token) -> bool:
         """A refusing verb: "declined", "rejected", or one with its particle ("turned down")."""
-        lemma = verb.lemma_.lower()
-        particles = self.vocab.particles("negation", lemma)
-        return lemma in self.vocab["negation_verbs"] or any(
-            c.dep_ == "prt" and c.lower_ in particles for c in verb.children
-        )
+        return verb.lemma_.lower() in self.vocab["negation_verbs"] or self.phrasal(verb, "negation")
 
     def _undone(self, t: Token, head: Token) -> bool:
         """ "reject an invitation to join", "turned down the invitation", "withdrew its

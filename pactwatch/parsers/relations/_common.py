@@ -169,8 +169,8 @@ def signs(s: Sentence, v: Token) -> bool:
 
 def comes_aboard(s: Sentence, v: Token) -> bool:
     """A verb with the particle that makes it a join: "came aboard", "climbed aboard"."""
-    particles = s.vocab.particles("join", v.lemma_.lower())
-    return any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in v.children)
+    # the parser may read "aboard" as a particle, a preposition or an adverb
+    return s.phrasal(v, "join", ("prt", "prep", "advmod"))
 
 
 def object_coalitions(

@@ -845,14 +845,15 @@ def join_by_agreement(s: Sentence) -> Iterator[RawClaim]:
                         yield _claim(s, v, "joined", mood, coalition=coalition, actor=actor)
 
 
+# "walked away from": the parser may read the particle as a preposition or an adverb
+_PARTICLE_DEPS = ("prt", "prep", "advmod")
+
+
 def leave_by_verb(s: Sentence) -> Iterator[RawClaim]:
     """Subject leaves, quits, withdraws or pulls out of a coalition; or is expelled."""
     for v in s.tokens():
         lemma = v.lemma_.lower()
-        particles = s.vocab.particles("leave", lemma)
-        is_phrasal = any(
-            c.dep_ in ("prt", "prep", "advmod") and c.lower_ in particles for c in v.children
-        )
+        is_phrasal = s.phrasal(v, "leave", _PARTICLE_DEPS)
         if lemma not in s.vocab["leave_verbs"] | s.vocab["leave_passive_verbs"] and not is_phrasal:
             continue
         if lemma in s.vocab["leave_passive_verbs"]:

@@ -473,7 +473,7 @@ def payload_from_abroad(s: Sentence) -> Iterator[RawClaim]:
             a for c in payloads for t in s.prep_objects(c, ("from",)) for a in s.actors_of(t)
         ]
         # "to launch a Pakistani astronaut on its space station": the payload's nationality
-        sources += [a for c in payloads for a in s._demonyms(c) if a not in sources]
+        sources += [a for c in payloads for a in s.demonyms(c) if a not in sources]
         if not sources:
             continue
         owners = _mission_owners(s, (u for t in s.subjects(v) for u in t.subtree))
@@ -498,8 +498,7 @@ def _ends(s: Sentence, v: Token) -> bool:
     lemma = v.lemma_.lower()
     if lemma in s.vocab["end_verbs"]:
         return True
-    particles = s.vocab.particles("end", lemma)
-    return any(c.dep_ == "prt" and c.lower_ in particles for c in v.children)
+    return s.phrasal(v, "end")
 
 
 def _ended_things(s: Sentence, v: Token) -> list[Token]:
