@@ -17,6 +17,13 @@ become more evidence on it instead: several outlets, one alert. Alert ids are
 derived from kind, subject and state, so re-running, re-reading or
 re-extracting never makes a second alert. Each new alert gets one pending
 delivery row per channel in the same transaction.
+
+Detection is incremental: each subject's replay ends in a tail stored in
+`subject_state`. When every new claim about a subject comes after that tail
+(the usual case: news arrives in order), only the new claims are read and
+replayed on from it, so the cost follows the new claims, not the history. An
+old article read late, or a subject whose tail was forgotten (a claim replaced,
+an actor mapped anew), is replayed in full; both ways give the same alerts.
 """
 
 from __future__ import annotations
@@ -24,14 +31,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from pactwatch.alerts.options import AlertOptions
-from pactwatch.alerts.state import Count, Observation, Segment, count_segments, status_segments
+from pactwatch.alerts.state import (
+    Count,
+    Observation,
+    Segment,
+    Supporter,
+    Tail,
+    replay_counts,
+    replay_statuses,
+    resumable,
+)
 from pactwatch.clock import iso_utc
 from pactwatch.parsers.event_dates import PRECISIONS, EventDate
 from pactwatch.warehouse.alert_log import (
@@ -40,6 +56,7 @@ from pactwatch.warehouse.alert_log import (
     announced,
     insert_alerts,
     insert_evidence,
+    insert_evidence_of_claims,
     queue_deliveries,
 )
 from pactwatch.warehouse.db import transaction
@@ -48,14 +65,18 @@ from pactwatch.warehouse.history import (
     MembershipClaim,
     PartnershipClaim,
     SeenIn,
+    all_subjects,
     count_history,
     mark_baseline,
     membership_history,
     partnership_history,
     subjects_of,
 )
+from pactwatch.warehouse.subject_state import load_tails, save_tails
 
-__all__ = ["alert_id_for", "detect"]
+__all__ = ["alert_id_for", "build_tails", "detect"]
+
+K = TypeVar("K", str, tuple[str, str])
 
 
 def alert_id_for(kind: str, subject: str, state_key: str, occurrence: int = 0) -> str:
@@ -130,7 +151,8 @@ class _Detector:
         self.latest: dict[str, tuple[str, str]] = {}  # subject -> (alert id, state key)
         self.occurrences: dict[tuple[str, str], int] = {}
         self.alert_rows: list[AlertRow] = []
-        self.evidence_rows: dict[tuple[str, str], EvidenceRow] = {}
+        # evidence in the order it was found; earlier replays' supporters are read at flush
+        self.evidence: dict[tuple[str, str], Observation | Supporter] = {}
 
     def load_alerts(self, subjects: Sequence[str]) -> None:
         """What was already announced about these subjects: latest state, and how often each."""
@@ -180,7 +202,9 @@ class _Detector:
             if latest is not None and latest[1] == seg.state_key:
                 self._evidence(latest[0], [o for o in seg.supporters if o.article_id in fresh])
                 continue
-            if any(self._is_baseline(o) for o in seg.supporters):
+            if any(self._is_baseline(o) for o in seg.supporters) or any(
+                s.baseline for s in seg.earlier
+            ):
                 continue  # a baseline read already knew this state: not news
             if not self._wanted(filter_on):
                 continue
@@ -224,30 +248,46 @@ class _Detector:
                 run_id=self.run_id,
             )
         )
-        self._evidence(alert_id, seg.supporters)
+        self._evidence(alert_id, [*seg.earlier, *seg.supporters])
         self.created.append(alert_id)
 
-    def _evidence(self, alert_id: str, observations: Sequence[Observation]) -> None:
+    def _evidence(self, alert_id: str, observations: Sequence[Observation | Supporter]) -> None:
         for o in observations:
-            self.evidence_rows.setdefault(
-                (alert_id, o.article_id),
-                EvidenceRow(
-                    alert_id=alert_id,
-                    article_id=o.article_id,
-                    claim_id=o.claim_id,
-                    url=None if o.url.startswith("urn:pactwatch:") else o.url,
-                    title=o.title,
-                    published_at=o.published_at,
-                    sentence=o.sentence,
-                    attributed_to=o.attributed_to,
-                    source=o.source,
-                    added_at=self.now,
-                ),
-            )
+            self.evidence.setdefault((alert_id, o.article_id), o)
+
+    def _evidence_row(self, alert_id: str, o: Observation) -> EvidenceRow:
+        return EvidenceRow(
+            alert_id=alert_id,
+            article_id=o.article_id,
+            claim_id=o.claim_id,
+            url=None if o.url.startswith("urn:pactwatch:") else o.url,
+            title=o.title,
+            published_at=o.published_at,
+            sentence=o.sentence,
+            attributed_to=o.attributed_to,
+            source=o.source,
+            added_at=self.now,
+        )
 
     def flush(self) -> None:
         insert_alerts(self.con, self.alert_rows)
-        insert_evidence(self.con, list(self.evidence_rows.values()))
+        insert_evidence(
+            self.con,
+            [
+                self._evidence_row(alert_id, o)
+                for (alert_id, _), o in self.evidence.items()
+                if isinstance(o, Observation)
+            ],
+        )
+        insert_evidence_of_claims(  # supporters an earlier replay saw: stored claims
+            self.con,
+            [
+                (alert_id, o.claim_id)
+                for (alert_id, _), o in self.evidence.items()
+                if isinstance(o, Supporter)
+            ],
+            now=self.now,
+        )
         queue_deliveries(self.con, self.created, self.channels, now=self.now)
 
 
@@ -293,6 +333,74 @@ def _describe(seg: Segment) -> tuple[dict[str, Any], dict[str, Any]]:
     return previous, current
 
 
+class _Replays:
+    """Each subject's segments: replayed on from its stored tail when every new
+    observation comes after it, else from its whole history (read in one query per
+    kind of subject). Collects the tails to store."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        new_ids: Sequence[str],
+        stored: dict[str, dict[str, Any]],
+        keep: Callable[[list[Observation]], list[Observation]],
+    ) -> None:
+        self.con = con
+        self.new_ids = new_ids
+        self.stored = stored
+        self.keep = keep
+        self.tails: dict[str, dict[str, Any]] = {}
+
+    def _tail(self, key: str) -> Tail | None:
+        data = self.stored.get(key)
+        return Tail.from_json(data) if data is not None else None
+
+    def _run(
+        self,
+        prefix: str,
+        fresh: Mapping[K, list[Observation]],
+        whole: Callable[[set[K]], Mapping[K, list[Observation]]],
+        replay: Callable[[list[Observation], Tail | None], tuple[list[Segment], Tail | None]],
+        *,
+        counts: bool,
+    ) -> list[tuple[K, list[Segment]]]:
+
+        def name(subject: K) -> str:
+            parts: tuple[str, ...] = (subject,) if isinstance(subject, str) else subject
+            return ":".join((prefix, *parts))
+
+        starts: dict[K, Tail] = {}
+        for subject, observations in fresh.items():
+            tail = self._tail(name(subject))
+            if tail is not None and resumable(tail, self.keep(observations), counts=counts):
+                starts[subject] = tail
+        replayed = whole({s for s in fresh if s not in starts})
+        out = []
+        for subject in sorted(fresh):
+            start = starts.get(subject)
+            history = fresh[subject] if start is not None else list(replayed.get(subject, []))
+            segments, tail = replay(self.keep(history), start)
+            if tail is not None:
+                self.tails[name(subject)] = tail.as_json()
+            out.append((subject, segments))
+        return out
+
+    def counts(
+        self,
+        fresh: Mapping[str, list[Observation]],
+        whole: Callable[[set[str]], Mapping[str, list[Observation]]],
+    ) -> list[tuple[str, list[Segment]]]:
+        return self._run("count", fresh, whole, replay_counts, counts=True)
+
+    def statuses(
+        self,
+        prefix: str,
+        fresh: Mapping[tuple[str, str], list[Observation]],
+        whole: Callable[[set[tuple[str, str]]], Mapping[tuple[str, str], list[Observation]]],
+    ) -> list[tuple[tuple[str, str], list[Segment]]]:
+        return self._run(prefix, fresh, whole, replay_statuses, counts=False)
+
+
 def detect(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -323,18 +431,28 @@ def detect(
             now=now,
             run_id=run_id,
         )
-        counts, members, pairs = subjects_of(con, ids)
-        det.load_alerts(
-            [f"count:{c}" for c in counts]
-            + [f"membership:{c}:{a}" for c, a in members]
-            + [f"partnership:{a}:{b}" for a, b in pairs]
-        )
+        subjects = subjects_of(con, ids)
+        det.load_alerts(subjects.keys())
+        variant = "unattributed" if opts.ignore_attributed else "all"
+        replays = _Replays(con, ids, load_tails(con, subjects.keys(), variant), det._keep)
         # memberships first: a join and the count it implies read in that order
-        for (coalition, actor), history in sorted(
-            _membership_observations(membership_history(con, members)).items()
-        ):
+        members = replays.statuses(
+            "membership",
+            _membership_observations(membership_history(con, subjects.members, article_ids=ids)),
+            lambda wanted: _membership_observations(membership_history(con, wanted)),
+        )
+        counts = replays.counts(
+            _count_observations(count_history(con, subjects.counts, article_ids=ids)),
+            lambda wanted: _count_observations(count_history(con, wanted)),
+        )
+        pairs = replays.statuses(
+            "partnership",
+            _partnership_observations(partnership_history(con, subjects.pairs, article_ids=ids)),
+            lambda wanted: _partnership_observations(partnership_history(con, wanted)),
+        )
+        for (coalition, actor), segments in members:
             det.subject(
-                status_segments(det._keep(history)),
+                segments,
                 subject=f"membership:{coalition}:{actor}",
                 kind_of={"member": "member_joined", "left": "member_left"},
                 coalition=coalition,
@@ -343,9 +461,9 @@ def detect(
                 filter_on=[coalition],
                 needs_previous=False,
             )
-        for coalition, history in sorted(_count_observations(count_history(con, counts)).items()):
+        for coalition, segments in counts:
             det.subject(
-                count_segments(det._keep(history)),
+                segments,
                 subject=f"count:{coalition}",
                 kind_of="member_count_changed",
                 coalition=coalition,
@@ -354,11 +472,9 @@ def detect(
                 filter_on=[coalition],
                 needs_previous=True,
             )
-        for (a, b), history in sorted(
-            _partnership_observations(partnership_history(con, pairs)).items()
-        ):
+        for (a, b), segments in pairs:
             det.subject(
-                status_segments(det._keep(history)),
+                segments,
                 subject=f"partnership:{a}:{b}",
                 kind_of={"active": "partnership_formed", "ended": "partnership_ended"},
                 coalition=None,
@@ -367,5 +483,58 @@ def detect(
                 filter_on=[a, b],
                 needs_previous=False,
             )
+        save_tails(con, replays.tails, variant, now=now)
         det.flush()
     return det.created
+
+
+def _already(
+    history: Mapping[K, list[Observation]],
+) -> Callable[[set[K]], Mapping[K, list[Observation]]]:
+    """A whole-history reader for histories read already."""
+    return lambda _wanted: history
+
+
+def build_tails(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    options: AlertOptions | None = None,
+    now: datetime,
+    chunk: int = 500,
+) -> int:
+    """Replay every subject's whole history once and store its tail, raising nothing.
+
+    Detection builds tails as it goes; this does it in one pass, after a bulk load
+    or an upgrade, so the next runs resume everywhere. Returns how many subjects.
+    """
+    opts = options or AlertOptions()
+    variant = "unattributed" if opts.ignore_attributed else "all"
+
+    def keep(observations: list[Observation]) -> list[Observation]:
+        if opts.ignore_attributed:
+            return [o for o in observations if o.attributed_to is None]
+        return observations
+
+    subjects = all_subjects(con)
+    done = 0
+    with transaction(con):
+        counts = sorted(subjects.counts)
+        members = sorted(subjects.members)
+        pairs = sorted(subjects.pairs)
+        for lo in range(0, max(len(counts), len(members), len(pairs)), chunk):
+            replays = _Replays(con, [], {}, keep)
+            part_c, part_m, part_p = (
+                set(counts[lo : lo + chunk]),
+                set(members[lo : lo + chunk]),
+                set(pairs[lo : lo + chunk]),
+            )
+            # no stored tail: each subject's history is read once and replayed whole
+            c_obs = _count_observations(count_history(con, part_c))
+            m_obs = _membership_observations(membership_history(con, part_m))
+            p_obs = _partnership_observations(partnership_history(con, part_p))
+            replays.counts(c_obs, _already(c_obs))
+            replays.statuses("membership", m_obs, _already(m_obs))
+            replays.statuses("partnership", p_obs, _already(p_obs))
+            save_tails(con, replays.tails, variant, now=now)
+            done += len(replays.tails)
+    return done

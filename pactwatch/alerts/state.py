@@ -6,6 +6,13 @@ one state per subject; replaying articles by event time (published_at, fetch
 time when unknown) cuts the history into segments: a segment starts where an
 article changes the state and collects the later articles that restate it.
 Detection (alerts.detect) turns segments into alerts. Pure code, no I/O.
+
+A replay can stop and go on later: its `Tail` (the last segment, the count it
+had settled on and the order key of the last observation) is all a later run
+needs when every observation it brings comes after that key (`resumable`). The
+tail serialises to JSON for the warehouse's `subject_state` table; supporters of
+the restored segment come back as `Supporter` references (enough to count
+outlets, and to find the claim again when it becomes evidence).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +110,22 @@ class Observation:
         return (self.event_time, point or 0, self.fetched_at, self.article_id)
 
 
+class Supporter(NamedTuple):
+    """An observation that restated a segment's state in an earlier replay."""
+
+    article_id: str
+    claim_id: str
+    source: str
+    story: str  # the near-duplicate group, else the article id
+    baseline: bool
+
+    @classmethod
+    def of(cls, obs: Observation) -> Supporter:
+        return cls(
+            obs.article_id, obs.claim_id, obs.source, obs.story or obs.article_id, obs.baseline
+        )
+
+
 @dataclass(slots=True)
 class Segment:
     """A stretch of history with one state: who changed it, who restated it."""
@@ -114,6 +137,8 @@ class Segment:
     supporters: list[Observation] = field(default_factory=list)
     # every observation read while this state held, restating it or not
     seen: list[Observation] = field(default_factory=list)
+    # supporters from an earlier replay this one went on from (see Tail)
+    earlier: list[Supporter] = field(default_factory=list)
 
     @property
     def state_key(self) -> str:
@@ -121,18 +146,128 @@ class Segment:
 
     @property
     def article_ids(self) -> set[str]:
-        return {o.article_id for o in self.supporters}
+        return {o.article_id for o in self.supporters} | {s.article_id for s in self.earlier}
 
     @property
     def sources(self) -> set[str]:
-        return {o.source for o in self.supporters}
+        return {o.source for o in self.supporters} | {s.source for s in self.earlier}
 
     @property
     def independent_reports(self) -> int:
         """Outlets reporting this state on their own: distinct sources, but one story
         carried by several outlets (a syndicated wire copy) counts once."""
         stories = {o.story or o.article_id for o in self.supporters}
+        stories |= {s.story for s in self.earlier}
         return min(len(self.sources), len(stories))
+
+    def all_supporters(self) -> list[Supporter]:
+        return [*self.earlier, *(Supporter.of(o) for o in self.supporters)]
+
+
+Order = tuple[datetime, int, datetime, str]
+
+
+@dataclass(slots=True)
+class Tail:
+    """Where a subject's replay stopped: its last segment, the count it had settled
+    on (counts only; an exact figure inside a range refines it without a new
+    segment) and the order key of the last observation it replayed."""
+
+    last: Order
+    segment: Segment
+    current: Count | None = None
+    current_obs: Observation | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        seg = self.segment
+        return {
+            "last": [_time_out(self.last[0]), self.last[1], _time_out(self.last[2]), self.last[3]],
+            "state": _state_out(seg.state),
+            "previous": _state_out(seg.previous),
+            "previous_obs": _obs_out(seg.previous_obs),
+            "changer": _obs_out(seg.changer),
+            "supporters": [list(s) for s in seg.all_supporters()],
+            "current": _state_out(self.current),
+            "current_obs": _obs_out(self.current_obs),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Tail:
+        changer = _obs_in(data["changer"])
+        assert changer is not None
+        state = _state_in(data["state"])
+        assert state is not None
+        current = _state_in(data["current"])
+        segment = Segment(
+            state,
+            _state_in(data["previous"]),
+            _obs_in(data["previous_obs"]),
+            changer,
+            earlier=[
+                Supporter(str(a), str(c), str(s), str(t), bool(b))
+                for a, c, s, t, b in data["supporters"]
+            ],
+        )
+        t, point, fetched, article = data["last"]
+        return cls(
+            (_time_in(t), int(point), _time_in(fetched), str(article)),
+            segment,
+            current if isinstance(current, Count) else None,
+            _obs_in(data["current_obs"]),
+        )
+
+
+def _time_out(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _time_in(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _state_out(state: Count | str | None) -> Any:
+    if isinstance(state, Count):
+        return {"value": state.value, "low": state.low, "high": state.high, "approx": state.approx}
+    return state
+
+
+def _state_in(data: Any) -> Count | str | None:
+    if isinstance(data, dict):
+        return Count(data["value"], data["low"], data["high"], bool(data["approx"]))
+    return None if data is None else str(data)
+
+
+_OBS_TIMES = ("published_at", "fetched_at", "dated_at")
+
+
+def _obs_out(obs: Observation | None) -> dict[str, Any] | None:
+    if obs is None:
+        return None
+    out: dict[str, Any] = {}
+    for name in Observation.__slots__:
+        value = getattr(obs, name)
+        if name in _OBS_TIMES:
+            value = None if value is None else _time_out(value)
+        elif name == "event_date":
+            value = None if value is None else value.isoformat()
+        elif name == "count":
+            value = _state_out(value)
+        out[name] = value
+    return out
+
+
+def _obs_in(data: dict[str, Any] | None) -> Observation | None:
+    if data is None:
+        return None
+    values = dict(data)
+    for name in _OBS_TIMES:
+        if values.get(name) is not None:
+            values[name] = _time_in(values[name])
+    if values.get("event_date") is not None:
+        values["event_date"] = date.fromisoformat(values["event_date"])
+    if values.get("count") is not None:
+        values["count"] = _state_in(values["count"])
+    return Observation(**values)
 
 
 _ENDINGS = frozenset({"left", "ended"})
@@ -172,14 +307,42 @@ def _per_article(observations: Iterable[Observation], *, counts: bool) -> list[O
     return sorted(best.values(), key=lambda o: o.order)
 
 
+def resumable(tail: Tail | None, observations: Iterable[Observation], *, counts: bool) -> bool:
+    """Whether replaying `observations` on from `tail` gives what a replay of the
+    whole history would: every one of them comes after the last one replayed."""
+    return tail is not None and all(
+        o.order > tail.last for o in _per_article(observations, counts=counts)
+    )
+
+
+def _restored(tail: Tail | None) -> list[Segment]:
+    if tail is None:
+        return []
+    seg = tail.segment
+    return [
+        Segment(seg.state, seg.previous, seg.previous_obs, seg.changer, earlier=list(seg.earlier))
+    ]
+
+
 def count_segments(observations: Iterable[Observation]) -> list[Segment]:
+    return replay_counts(observations)[0]
+
+
+def replay_counts(
+    observations: Iterable[Observation], tail: Tail | None = None
+) -> tuple[list[Segment], Tail | None]:
     """Replay a coalition's counts. A figure that agrees with the state (overlapping
     ranges) does not change it; an exact figure inside a range refines it silently;
-    an ordinal above the state moves it to exactly the ordinal."""
-    segments: list[Segment] = []
-    current: Count | None = None
-    current_obs: Observation | None = None
+    an ordinal above the state moves it to exactly the ordinal.
+
+    With `tail`, go on from an earlier replay (only when `resumable`): the first
+    segment returned is the tail's, restored. Returns the segments and the new tail."""
+    segments = _restored(tail)
+    current = tail.current if tail is not None else None
+    current_obs = tail.current_obs if tail is not None else None
+    last = tail.last if tail is not None else None
     for obs in _per_article(observations, counts=True):
+        last = obs.order
         figure = obs.count
         assert figure is not None
         if obs.from_ordinal and figure.low is not None:
@@ -195,14 +358,25 @@ def count_segments(observations: Iterable[Observation]) -> list[Segment]:
             continue
         segments.append(Segment(settled, current, current_obs, obs, [obs], [obs]))
         current, current_obs = settled, obs
-    return segments
+    if not segments or last is None:
+        return segments, None
+    return segments, Tail(last, segments[-1], current, current_obs)
 
 
 def status_segments(observations: Iterable[Observation]) -> list[Segment]:
-    """Replay a membership (member/left) or partnership (active/ended) subject."""
-    segments: list[Segment] = []
+    return replay_statuses(observations)[0]
+
+
+def replay_statuses(
+    observations: Iterable[Observation], tail: Tail | None = None
+) -> tuple[list[Segment], Tail | None]:
+    """Replay a membership (member/left) or partnership (active/ended) subject, from
+    the start or on from `tail` (see `replay_counts`)."""
+    segments = _restored(tail)
+    last = tail.last if tail is not None else None
     for obs in _per_article(observations, counts=False):
         assert obs.status is not None
+        last = obs.order
         if segments and segments[-1].state == obs.status:
             segments[-1].supporters.append(obs)
             segments[-1].seen.append(obs)
@@ -218,4 +392,6 @@ def status_segments(observations: Iterable[Observation]) -> list[Segment]:
                 [obs],
             )
         )
-    return segments
+    if not segments or last is None:
+        return segments, None
+    return segments, Tail(last, segments[-1])

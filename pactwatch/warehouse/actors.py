@@ -9,8 +9,9 @@ from typing import NamedTuple
 import duckdb
 
 from pactwatch.parsers.model import Actor
-from pactwatch.warehouse.batch import columns_of, insert_rows
+from pactwatch.warehouse.batch import IN_TEXTS, columns_of, insert_rows, texts
 from pactwatch.warehouse.db import transaction
+from pactwatch.warehouse.subject_state import forget_actor_subjects
 
 __all__ = ["add_organisations", "upsert_actors"]
 
@@ -39,6 +40,13 @@ def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> in
     ids = list(rows)
     aliases = dict.fromkeys(_AliasRow(alias, a.id) for a in rows.values() for alias in a.aliases)
     with transaction(con):
+        before = dict(
+            con.execute(
+                f"SELECT id, stands_for FROM actors WHERE id IN {IN_TEXTS}", [texts(ids)]
+            ).fetchall()
+        )
+        if any(before.get(a.id) != a.stands_for for a in rows.values()):
+            forget_actor_subjects(con)  # an actor stands for another country now
         con.execute(
             "DELETE FROM actor_aliases WHERE actor_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
         )

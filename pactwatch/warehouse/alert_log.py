@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from pactwatch.warehouse.batch import columns_of, insert_rows
+from pactwatch.warehouse.batch import IN_TEXTS, columns_of, insert_rows, texts
 
 __all__ = [
     "AlertRow",
@@ -133,9 +133,9 @@ def announced(con: duckdb.DuckDBPyConnection, subjects: Sequence[str]) -> list[A
         return []
     rows = con.execute(
         "SELECT subject, state_key, count(*), arg_max(id, seq) FROM alerts"
-        " WHERE subject IN (SELECT unnest(?::VARCHAR[])) GROUP BY subject, state_key"
+        f" WHERE subject IN {IN_TEXTS} GROUP BY subject, state_key"
         " ORDER BY max(seq)",
-        [sorted(set(subjects))],
+        [texts(sorted(set(subjects)))],
     ).fetchall()
     return [Announced(str(s), str(k), int(n), str(i)) for s, k, n, i in rows]
 
@@ -158,6 +158,30 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, rows: Sequence[AlertRow]) -> N
 def insert_evidence(con: duckdb.DuckDBPyConnection, rows: Sequence[EvidenceRow]) -> None:
     insert_rows(
         con, "alert_evidence", _EVIDENCE_COLUMNS, rows, skip_existing=("alert_id", "article_id")
+    )
+
+
+def insert_evidence_of_claims(
+    con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]], *, now: datetime
+) -> None:
+    """Evidence rows for (alert id, claim id) pairs, built from the stored claims and
+    articles inside the database (the claims a stored tail refers to: they can be
+    many, and never need to come to Python). As `insert_evidence`, one row per
+    alert and article; an article whose URL is a `urn:pactwatch:` name gets none."""
+    if not pairs:
+        return
+    con.execute(
+        "INSERT INTO alert_evidence (alert_id, article_id, claim_id, url, title, published_at,"
+        " sentence, attributed_to, source, added_at)"
+        " SELECT k.alert_id, c.article_id, c.id,"
+        " CASE WHEN starts_with(a.url, 'urn:pactwatch:') THEN NULL ELSE a.url END,"
+        " a.title, a.published_at, c.sentence, c.attributed_to, a.source, ?"
+        " FROM (SELECT unnest(string_split(?, chr(31))) AS alert_id,"
+        " unnest(string_split(?, chr(31))) AS claim_id) AS k"
+        " JOIN claims c ON c.id = k.claim_id JOIN articles a ON a.id = c.article_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM alert_evidence e"
+        " WHERE e.alert_id = k.alert_id AND e.article_id = c.article_id)",
+        [now, texts([a for a, _ in pairs]), texts([c for _, c in pairs])],
     )
 
 

@@ -23,9 +23,10 @@ from pactwatch.parsers.stories import (
     title_key,
 )
 from pactwatch.warehouse.actors import add_organisations
-from pactwatch.warehouse.batch import columns_of, insert_rows
+from pactwatch.warehouse.batch import IN_TEXTS, columns_of, insert_rows, texts
 from pactwatch.warehouse.claims import ClaimRow, claim_rows, insert_claims, sha_id
 from pactwatch.warehouse.db import transaction
+from pactwatch.warehouse.subject_state import forget_subjects_of, undated_or_tied
 
 __all__ = [
     "ArticleRow",
@@ -201,12 +202,15 @@ def store_articles(
 
     with transaction(con):
         if touched:
+            # a later fetch time moves undated or same-instant reports in a replay
+            forget_subjects_of(con, undated_or_tied(con, touched))
             con.execute(
-                "UPDATE articles SET fetched_at = ? WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                [now, touched],
+                f"UPDATE articles SET fetched_at = ? WHERE id IN {IN_TEXTS}",
+                [now, texts(touched)],
             )
         if changed_rows:
             ids = [r.id for r in changed_rows]
+            forget_subjects_of(con, ids)
             con.execute(
                 "DELETE FROM claims WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
             )

@@ -1,4 +1,4 @@
-"""One way to write many rows: one list parameter per column, unnested in one INSERT.
+"""One way to write many rows: an Arrow table of the rows, inserted in one statement.
 
 Rows are NamedTuples whose field names are the table's column names, so a
 column is named once, where the row type is declared; `columns_of` pairs those
@@ -8,6 +8,13 @@ Idempotent writes name their key (`skip_existing`) instead of leaning on a prima
 key with `ON CONFLICT DO NOTHING`: a DuckLake table has no keys, and the same
 statement then serves both kinds of warehouse (writers are serialised by the
 warehouse's writer lock, so the check and the insert cannot race).
+
+Rows go to DuckDB as an Arrow table (built by pyarrow from the Python values in
+C++) rather than as one list parameter per column: DuckDB 1.5's Python client
+converts a list parameter value by value, trying to import pandas for each one
+(about 30 ms per thousand values when pandas is absent), which made every write
+cost more than the work it stored. `tests/test_batch.py` holds both the rows
+and the speed.
 """
 
 from __future__ import annotations
@@ -16,8 +23,35 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
-__all__ = ["columns_of", "insert_rows"]
+__all__ = ["IN_TEXTS", "columns_of", "insert_rows", "literal_texts", "texts"]
+
+# `x IN {IN_TEXTS}` with `texts(values)` as its parameter: many keys in one text
+# value, split by DuckDB. A list parameter would be converted value by value.
+IN_TEXTS = "(SELECT unnest(string_split(?, chr(31))))"
+_SEPARATOR = "\x1f"
+
+
+def literal_texts(values: Sequence[str]) -> str:
+    """Keys as an SQL list of string literals, `('a', 'b')`, for `x IN ...`.
+
+    DuckDB pushes a constant IN list down to the scan of the table it filters, so
+    only matching rows are read and joined; a subquery (IN_TEXTS) is a join the
+    optimiser may place after others. For a few hundred keys on a big table (the
+    claims of a run's articles) this is the fast form. Quotes are doubled, which is
+    all a DuckDB string literal needs."""
+    if not values:
+        return "(NULL)"
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def texts(values: Sequence[str]) -> str:
+    """Keys (ids, URLs, subjects: never a control character) as one parameter for IN_TEXTS."""
+    joined = _SEPARATOR.join(values)
+    if joined.count(_SEPARATOR) != max(len(values) - 1, 0):
+        raise ValueError("a key holds the unit separator (U+001F)")
+    return joined
 
 
 def columns_of(
@@ -28,6 +62,9 @@ def columns_of(
     unknown = set(types) - set(fields)
     if unknown:
         raise ValueError(f"types for unknown columns: {sorted(unknown)}")
+    unsupported = set(types.values()) - set(_ARROW)
+    if unsupported:
+        raise ValueError(f"column types insert_rows cannot send: {sorted(unsupported)}")
     return tuple((name, types.get(name, "VARCHAR")) for name in fields)
 
 
@@ -49,17 +86,42 @@ def insert_rows(
     if not rows:
         return
     names = ", ".join(name for name, _ in columns)
-    select = ", ".join(f"unnest(?::{kind}[]) AS {name}" for name, kind in columns)
-    params = [list(col) for col in zip(*rows, strict=True)]
-    if not skip_existing:
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {select}", params)
-        return
-    match = " AND ".join(f"t.{key} = n.{key}" for key in skip_existing)
-    con.execute(
-        f"INSERT INTO {table} ({names}) SELECT {names} FROM (SELECT {select}) AS n"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})",
-        params,
+    select = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
+    values = zip(*rows, strict=True)
+    arrow = pa.table(
+        {
+            name: pa.array(col, _ARROW[kind])
+            for (name, kind), col in zip(columns, values, strict=True)
+        }
     )
+    view = f"_pactwatch_rows_{table}"
+    con.register(view, arrow)
+    try:
+        if not skip_existing:
+            con.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM {view}")
+            return
+        match = " AND ".join(f"t.{key} = n.{key}" for key in skip_existing)
+        con.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM (SELECT {select} FROM {view}) AS n"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})"
+        )
+    finally:
+        con.unregister(view)
+
+
+# The Arrow type each DuckDB column type is sent as; JSON travels as text.
+_ARROW: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "JSON": pa.string(),
+    "VARCHAR[]": pa.list_(pa.string()),
+    "BOOLEAN": pa.bool_(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "UBIGINT": pa.uint64(),
+    "DOUBLE": pa.float64(),
+    "DATE": pa.date32(),
+    "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
+}
 
 
 def _first_per_key(

@@ -16,6 +16,7 @@ from pactwatch.parsers.organisations import actors_in_claims
 from pactwatch.warehouse.actors import add_organisations
 from pactwatch.warehouse.batch import columns_of, insert_rows
 from pactwatch.warehouse.db import transaction
+from pactwatch.warehouse.subject_state import forget_subjects_of
 
 __all__ = ["ClaimRow", "claim_id_for", "claim_rows", "insert_claims", "replace_claims", "sha_id"]
 
@@ -165,6 +166,7 @@ def replace_claims(
                 [extractor_version, article_id],
             )
             return []
+        forget_subjects_of(con, [article_id])
         con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
         insert_claims(con, rows)
         text = con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()

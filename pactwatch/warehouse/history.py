@@ -15,12 +15,15 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from pactwatch.warehouse.batch import IN_TEXTS, literal_texts, texts
+
 __all__ = [
     "CountClaim",
     "MembershipClaim",
     "PartnershipClaim",
     "SeenIn",
     "Subjects",
+    "all_subjects",
     "count_history",
     "mark_baseline",
     "membership_history",
@@ -85,6 +88,14 @@ class Subjects(NamedTuple):
     members: set[tuple[str, str]]
     pairs: set[tuple[str, str]]
 
+    def keys(self) -> list[str]:
+        """The subjects as `alerts.subject` names them."""
+        return (
+            [f"count:{c}" for c in sorted(self.counts)]
+            + [f"membership:{c}:{a}" for c, a in sorted(self.members)]
+            + [f"partnership:{a}:{b}" for a, b in sorted(self.pairs)]
+        )
+
 
 _SEEN_COLUMNS = (
     "a.id, c.id, a.source, a.url, a.title, a.published_at, a.fetched_at, a.baseline,"
@@ -134,47 +145,97 @@ def _seen(row: tuple[Any, ...]) -> SeenIn:
 _COUNTABLE = "(kind = 'member_count' OR (kind = 'joined' AND ordinal IS NOT NULL))"
 
 
+# The rows of the `membership_claims` and `partnership_claims` views, read from
+# the tables with the caller's filter on `claims` itself: the views filter only
+# after normalising every claim, which costs as much as the whole history.
+# tests/test_incremental_detect.py checks that both give the same rows.
+_MEMBERSHIP_ROWS = (
+    "FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN actors x ON x.id = c.actor"
+    " WHERE c.kind IN ('joined', 'left') AND c.modality = 'asserted'"
+    " AND c.coalition IS NOT NULL AND c.actor IS NOT NULL AND {where}"
+)
+_MEMBERSHIP_COLUMNS = (
+    "c.coalition, coalesce(x.stands_for, c.actor),"
+    " CASE c.kind WHEN 'joined' THEN 'member' ELSE 'left' END, c.ordinal"
+)
+_PARTNERSHIP_ROWS = (
+    "WITH pc AS (SELECT * FROM claims c WHERE c.kind IN ('partnership', 'partnership_ended')"
+    " AND c.modality = 'asserted' AND {where}),"
+    " ua AS (SELECT DISTINCT pc.id AS claim_id, coalesce(x.stands_for, u.actor) AS actor"
+    " FROM pc CROSS JOIN unnest(pc.actors) AS u(actor) LEFT JOIN actors x ON x.id = u.actor)"
+    " SELECT {columns} FROM ua p JOIN ua q ON q.claim_id = p.claim_id AND p.actor < q.actor"
+    " JOIN pc c ON c.id = p.claim_id JOIN articles a ON a.id = c.article_id"
+)
+_PARTNERSHIP_COLUMNS = (
+    "p.actor, q.actor, CASE c.kind WHEN 'partnership' THEN 'active' ELSE 'ended' END, c.topic"
+)
+# raw actor ids that read as one of the actors given (themselves, or agencies standing for them)
+_RAW_ACTORS = f"(SELECT unnest(string_split(?, chr(31))) UNION SELECT id FROM actors WHERE stands_for IN {IN_TEXTS})"
+
+
+def all_subjects(con: duckdb.DuckDBPyConnection) -> Subjects:
+    """Every subject some asserted claim speaks of."""
+    return _subjects(con, "true", [])
+
+
 def subjects_of(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> Subjects:
     """The subjects the asserted claims of `article_ids` speak of."""
-    ids = list(article_ids)
+    return _subjects(con, f"c.article_id IN {literal_texts(list(article_ids))}", [])
+
+
+def _subjects(con: duckdb.DuckDBPyConnection, where: str, args: list[Any]) -> Subjects:
     counts = {
         str(r[0])
         for r in con.execute(
-            "SELECT DISTINCT coalition FROM claims"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND modality = 'asserted'"
-            f" AND coalition IS NOT NULL AND {_COUNTABLE}",
-            [ids],
+            "SELECT DISTINCT coalition FROM claims c WHERE modality = 'asserted'"
+            f" AND coalition IS NOT NULL AND {_COUNTABLE} AND {where}",
+            args,
         ).fetchall()
     }
     members = {
         (str(r[0]), str(r[1]))
         for r in con.execute(
-            "SELECT DISTINCT coalition, actor FROM membership_claims"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [ids],
+            "SELECT DISTINCT c.coalition, coalesce(x.stands_for, c.actor) "
+            + _MEMBERSHIP_ROWS.format(where=where),
+            args,
         ).fetchall()
     }
     pairs = {
         (str(r[0]), str(r[1]))
         for r in con.execute(
-            "SELECT DISTINCT actor_a, actor_b FROM partnership_claims"
-            " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [ids],
+            "SELECT DISTINCT * FROM ("
+            + _PARTNERSHIP_ROWS.format(where=where, columns="p.actor, q.actor")
+            + ")",
+            args,
         ).fetchall()
     }
     return Subjects(counts, members, pairs)
 
 
-def count_history(con: duckdb.DuckDBPyConnection, coalitions: set[str]) -> list[CountClaim]:
-    """Every asserted count (and ordinal join) about `coalitions`."""
-    if not coalitions:
+def _only(article_ids: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """A filter to the claims of `article_ids` (true when None)."""
+    if article_ids is None:
+        return "true", []
+    return f"c.article_id IN {literal_texts(article_ids)}", []
+
+
+def count_history(
+    con: duckdb.DuckDBPyConnection,
+    coalitions: set[str],
+    *,
+    article_ids: Sequence[str] | None = None,
+) -> list[CountClaim]:
+    """Every asserted count (and ordinal join) about `coalitions`; with `article_ids`,
+    only those these articles state."""
+    if not coalitions or article_ids == []:
         return []
+    only, args = _only(article_ids)
     rows = con.execute(
         f"SELECT {_SEEN_COLUMNS}, c.coalition, c.kind, c.value, c.low, c.high, c.approx, c.ordinal"
         " FROM claims c JOIN articles a ON a.id = c.article_id"
-        " WHERE c.modality = 'asserted' AND c.coalition IN (SELECT unnest(?::VARCHAR[]))"
-        " AND (c.kind = 'member_count' OR (c.kind = 'joined' AND c.ordinal IS NOT NULL))",
-        [sorted(coalitions)],
+        f" WHERE c.modality = 'asserted' AND c.coalition IN {IN_TEXTS}"
+        f" AND (c.kind = 'member_count' OR (c.kind = 'joined' AND c.ordinal IS NOT NULL)) AND {only}",
+        [texts(sorted(coalitions)), *args],
     ).fetchall()
     out = []
     for row in rows:
@@ -188,18 +249,23 @@ def count_history(con: duckdb.DuckDBPyConnection, coalitions: set[str]) -> list[
 
 
 def membership_history(
-    con: duckdb.DuckDBPyConnection, subjects: set[tuple[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    subjects: set[tuple[str, str]],
+    *,
+    article_ids: Sequence[str] | None = None,
 ) -> list[MembershipClaim]:
-    """Every asserted join or departure of each (coalition, actor) in `subjects`."""
-    if not subjects:
+    """Every asserted join or departure of each (coalition, actor) in `subjects`; with
+    `article_ids`, only those these articles state."""
+    if not subjects or article_ids == []:
         return []
+    where, args = _only(article_ids)
+    if article_ids is None:  # the articles' few claims need no more filter than that
+        actors = texts(sorted({s[1] for s in subjects}))
+        where = f"c.coalition IN {IN_TEXTS} AND c.actor IN {_RAW_ACTORS}"
+        args = [texts(sorted({s[0] for s in subjects})), actors, actors]
     rows = con.execute(
-        f"SELECT {_SEEN_COLUMNS}, m.coalition, m.actor, m.status, c.ordinal"
-        " FROM membership_claims m JOIN claims c ON c.id = m.claim_id"
-        " JOIN articles a ON a.id = c.article_id"
-        " WHERE m.coalition IN (SELECT unnest(?::VARCHAR[]))"
-        " AND m.actor IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted({s[0] for s in subjects}), sorted({s[1] for s in subjects})],
+        f"SELECT {_SEEN_COLUMNS}, {_MEMBERSHIP_COLUMNS} " + _MEMBERSHIP_ROWS.format(where=where),
+        args,
     ).fetchall()
     out = []
     for row in rows:
@@ -210,18 +276,21 @@ def membership_history(
 
 
 def partnership_history(
-    con: duckdb.DuckDBPyConnection, pairs: set[tuple[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    pairs: set[tuple[str, str]],
+    *,
+    article_ids: Sequence[str] | None = None,
 ) -> list[PartnershipClaim]:
-    """Every asserted partnership claim of each (actor_a, actor_b) in `pairs`."""
-    if not pairs:
+    """Every asserted partnership claim of each (actor_a, actor_b) in `pairs`; with
+    `article_ids`, only those these articles state."""
+    if not pairs or article_ids == []:
         return []
+    only, args = _only(article_ids)
+    actors = texts(sorted({a for pair in pairs for a in pair}))
+    where = f"list_has_any(c.actors, (SELECT list(r) FROM {_RAW_ACTORS} AS t(r))) AND {only}"
     rows = con.execute(
-        f"SELECT {_SEEN_COLUMNS}, p.actor_a, p.actor_b, p.status, p.topic"
-        " FROM partnership_claims p JOIN claims c ON c.id = p.claim_id"
-        " JOIN articles a ON a.id = c.article_id"
-        " WHERE p.actor_a IN (SELECT unnest(?::VARCHAR[]))"
-        " AND p.actor_b IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted({p[0] for p in pairs}), sorted({p[1] for p in pairs})],
+        _PARTNERSHIP_ROWS.format(where=where, columns=f"{_SEEN_COLUMNS}, {_PARTNERSHIP_COLUMNS}"),
+        [actors, actors, *args],
     ).fetchall()
     out = []
     for row in rows:
