@@ -138,3 +138,31 @@ def test_many_rows_cost_a_fraction_of_list_parameters(tmp_path: Path) -> None:
     lists = time.perf_counter() - t0
     assert con.execute("SELECT count(*) FROM t").fetchone() == (500,)
     assert ours * 4 < lists, f"arrow {ours:.3f} s vs list parameters {lists:.3f} s"
+
+
+def test_many_keys_travel_as_one_text() -> None:
+    from pactwatch.warehouse.batch import IN_TEXTS, literal_texts, texts
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE k (v VARCHAR)")
+    con.execute("INSERT INTO k VALUES ('a'), (''), ('it''s'), ('b c')")
+
+    def matching(values: list[str]) -> list[str]:
+        by_text = sorted(
+            str(r[0])
+            for r in con.execute(
+                f"SELECT v FROM k WHERE v IN {IN_TEXTS}", [texts(values)]
+            ).fetchall()
+        )
+        by_literal = sorted(
+            str(r[0])
+            for r in con.execute(f"SELECT v FROM k WHERE v IN {literal_texts(values)}").fetchall()
+        )
+        assert by_text == by_literal
+        return by_text
+
+    assert matching([]) == []  # no keys match nothing, not the empty string
+    assert matching([""]) == [""]
+    assert matching(["it's", "b c", "zz"]) == ["b c", "it's"]
+    with pytest.raises(ValueError, match="unit separator"):
+        texts(["a\x1fb"])

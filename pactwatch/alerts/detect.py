@@ -340,13 +340,9 @@ class _Replays:
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
-        new_ids: Sequence[str],
         stored: dict[str, dict[str, Any]],
         keep: Callable[[list[Observation]], list[Observation]],
     ) -> None:
-        self.con = con
-        self.new_ids = new_ids
         self.stored = stored
         self.keep = keep
         self.tails: dict[str, dict[str, Any]] = {}
@@ -434,7 +430,7 @@ def detect(
         subjects = subjects_of(con, ids)
         det.load_alerts(subjects.keys())
         variant = "unattributed" if opts.ignore_attributed else "all"
-        replays = _Replays(con, ids, load_tails(con, subjects.keys(), variant), det._keep)
+        replays = _Replays(load_tails(con, subjects.keys(), variant), det._keep)
         # memberships first: a join and the count it implies read in that order
         members = replays.statuses(
             "membership",
@@ -522,7 +518,7 @@ def build_tails(
         members = sorted(subjects.members)
         pairs = sorted(subjects.pairs)
         for lo in range(0, max(len(counts), len(members), len(pairs)), chunk):
-            replays = _Replays(con, [], {}, keep)
+            replays = _Replays({}, keep)
             part_c, part_m, part_p = (
                 set(counts[lo : lo + chunk]),
                 set(members[lo : lo + chunk]),

@@ -119,9 +119,8 @@ class _Existing(NamedTuple):
 
 def _existing(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, _Existing]:
     rows = con.execute(
-        "SELECT a.url, a.id, a.content_hash, a.story_id FROM (SELECT unnest(?::VARCHAR[]) AS url) u"
-        " JOIN articles a ON a.url = u.url",
-        [urls],
+        f"SELECT a.url, a.id, a.content_hash, a.story_id FROM articles a WHERE a.url IN {IN_TEXTS}",
+        [texts(urls)],
     ).fetchall()
     return {
         str(url): _Existing(str(aid), str(h), None if story is None else str(story))
@@ -233,12 +232,12 @@ def _known_stories(con: duckdb.DuckDBPyConnection, news: Sequence[NewArticle]) -
     hash and by title key, and fingerprints dated within STORY_WINDOW_DAYS of any of them."""
     rows = con.execute(
         "SELECT content_hash, title, story_id FROM articles"
-        " WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))"
+        f" WHERE content_hash IN {IN_TEXTS}"
         " OR trim(regexp_replace(lower(title), '[^a-z0-9]+', ' ', 'g'))"
-        " IN (SELECT unnest(?::VARCHAR[]))",
+        f" IN {IN_TEXTS}",
         [
-            sorted({n.content_hash for n in news}),
-            sorted({n.title_key for n in news if n.title_key}),
+            texts(sorted({n.content_hash for n in news})),
+            texts(sorted({n.title_key for n in news if n.title_key})),
         ],
     ).fetchall()
     by_hash: dict[str, str] = {}
@@ -259,12 +258,12 @@ def _recent_prints(con: duckdb.DuckDBPyConnection, dates: Sequence[datetime]) ->
     if not dates:
         return []
     rows = con.execute(
-        "WITH d AS (SELECT DISTINCT unnest(?::TIMESTAMPTZ[]) AS at),"
+        "WITH d AS (SELECT DISTINCT unnest(string_split(?, chr(31)))::TIMESTAMPTZ AS at),"
         " a AS (SELECT fingerprint, coalesce(published_at, fetched_at) AS at, story_id"
         "  FROM articles WHERE fingerprint IS NOT NULL AND story_id IS NOT NULL)"
         " SELECT DISTINCT a.fingerprint, a.at, a.story_id FROM a JOIN d"
         " ON a.at BETWEEN d.at - to_days(?) AND d.at + to_days(?)",
-        [list(dates), STORY_WINDOW_DAYS, STORY_WINDOW_DAYS],
+        [texts([d.isoformat() for d in dates]), STORY_WINDOW_DAYS, STORY_WINDOW_DAYS],
     ).fetchall()
     return [StoryPrint(int(fp), as_utc(at), str(story)) for fp, at, story in rows]
 

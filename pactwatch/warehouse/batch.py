@@ -46,10 +46,14 @@ def literal_texts(values: Sequence[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-def texts(values: Sequence[str]) -> str:
-    """Keys (ids, URLs, subjects: never a control character) as one parameter for IN_TEXTS."""
+def texts(values: Sequence[str]) -> str | None:
+    """Keys (ids, URLs, subjects: never a control character) as one parameter for
+    IN_TEXTS; None for no keys, which matches nothing (an empty text would be one
+    empty key)."""
+    if not values:
+        return None
     joined = _SEPARATOR.join(values)
-    if joined.count(_SEPARATOR) != max(len(values) - 1, 0):
+    if joined.count(_SEPARATOR) != len(values) - 1:
         raise ValueError("a key holds the unit separator (U+001F)")
     return joined
 
