@@ -340,3 +340,44 @@ def test_history_reads_give_the_rows_of_the_claim_views(template: Path, tmp_path
                 "SELECT claim_id FROM membership_claims WHERE article_id IN (?, ?, ?)", one
             ).fetchall()
         }
+
+
+def test_a_tail_of_another_format_is_replayed_whole(template: Path, tmp_path: Path) -> None:
+    """Tails written by another version (or damaged) are set aside, never trusted and
+    never a crash: the subject is replayed from its first claim and its tail rewritten."""
+    from pactwatch.alerts.state import TAIL_FORMAT, Tail
+
+    assert Tail.from_json({"format": TAIL_FORMAT + 1, "last": []}) is None
+    assert Tail.from_json({"format": TAIL_FORMAT, "changer": None}) is None
+    assert Tail.from_json({"format": TAIL_FORMAT}) is None
+
+    odd, full = tmp_path / "odd.duckdb", tmp_path / "full.duckdb"
+    for db in (odd, full):
+        shutil.copy(template, db)
+    scenario = _Scenario(4)
+    steps = [p for step, p in scenario.steps() if step == "record"]
+    for db in (odd, full):
+        with open_writer(db) as con:
+            for i, (source, batch, clock, baseline) in enumerate(steps):
+                if db is odd and i == len(steps) // 2:
+                    con.execute(
+                        "UPDATE subject_state SET tail = json_object('format', 0, 'last', 'x')"
+                    )
+                if db is full:
+                    con.execute("DELETE FROM subject_state")
+                record_and_detect(
+                    con,
+                    source,
+                    batch,
+                    extractor_version="t",
+                    fetched_at=clock,
+                    baseline=baseline,
+                    channels=["console"],
+                    options=scenario.options,
+                    now=clock,
+                )
+            formats = {
+                r[0] for r in con.execute("SELECT tail->>'format' FROM subject_state").fetchall()
+            }
+    assert formats == {str(TAIL_FORMAT)}
+    assert _outcome(odd) == _outcome(full)

@@ -166,6 +166,10 @@ class Segment:
 
 Order = tuple[datetime, int, datetime, str]
 
+# Bumped whenever the tail's JSON changes shape: a stored tail of another format
+# is ignored (that subject is replayed whole once and its tail written anew).
+TAIL_FORMAT = 1
+
 
 @dataclass(slots=True)
 class Tail:
@@ -181,6 +185,7 @@ class Tail:
     def as_json(self) -> dict[str, Any]:
         seg = self.segment
         return {
+            "format": TAIL_FORMAT,
             "last": [_time_out(self.last[0]), self.last[1], _time_out(self.last[2]), self.last[3]],
             "state": _state_out(seg.state),
             "previous": _state_out(seg.previous),
@@ -192,11 +197,21 @@ class Tail:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Tail:
+    def from_json(cls, data: dict[str, Any]) -> Tail | None:
+        """The tail `as_json` wrote; None for one of another format or shape."""
+        if not isinstance(data, dict) or data.get("format") != TAIL_FORMAT:
+            return None
+        try:
+            return cls._decode(data)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @classmethod
+    def _decode(cls, data: dict[str, Any]) -> Tail:
         changer = _obs_in(data["changer"])
-        assert changer is not None
         state = _state_in(data["state"])
-        assert state is not None
+        if changer is None or state is None:
+            raise ValueError("a tail without its segment")
         current = _state_in(data["current"])
         segment = Segment(
             state,
