@@ -116,6 +116,8 @@ def _connect(path: Path, *, read_only: bool, lock_timeout: float) -> duckdb.Duck
                 f"warehouse {path} is unreadable: {_one_line(exc)}"
             ) from None
         con.execute("SET TimeZone = 'UTC'")
+        # no terminal progress bar from DuckDB (it would land in `pactwatch sql` output)
+        con.execute("SET enable_progress_bar = false")
         return con
 
 
@@ -176,6 +178,8 @@ def open_writer(
 def _empty_schema() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
+    # no terminal progress bar from DuckDB (it would land in `pactwatch sql` output)
+    con.execute("SET enable_progress_bar = false")
     migrate(con)
     return con
 

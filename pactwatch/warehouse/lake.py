@@ -224,6 +224,8 @@ def connect(lake: Lake, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         _ATTACHED[id(con)] = alias
         con.execute(f"USE {alias}")
         con.execute("SET TimeZone = 'UTC'")
+        # no terminal progress bar from DuckDB (it would land in `pactwatch sql` output)
+        con.execute("SET enable_progress_bar = false")
         if _is_local(lake.data_path):
             # What a sandboxed reader (enable_external_access off) may still read.
             folder = str(Path(lake.data_path).resolve())
