@@ -2,9 +2,10 @@
 -- took seconds: each read `membership_claims` or `partnership_claims` three times
 -- (the latest claim, the last contrary one, the first of the current run), and
 -- `partnership_claims` unnested every partnership claim twice. Each now reads its
--- claims view once (a MATERIALIZED common table expression), takes the latest
--- claim per subject with one arg_max (a missing position or figure ranks below any,
--- as NULLS LAST did), and derives the rest from that. Names,
+-- claims view once (a MATERIALIZED common table expression, only the columns the
+-- ranking needs), takes the latest claim per subject with one arg_max (a missing
+-- position or figure ranks below any, as NULLS LAST did), derives the rest from
+-- that, and fetches the latest claim's article and sentence by its id. Names,
 -- columns, order and every row are unchanged; tests/test_views_speed.py compares
 -- them with the definitions of migration 007 on real warehouses.
 
@@ -30,20 +31,20 @@ JOIN articles a ON a.id = c.article_id;
 
 CREATE OR REPLACE VIEW memberships AS
 WITH m AS MATERIALIZED (
-    SELECT coalition, actor, status, as_of, fetched_at, span_start, claim_id, article_url,
-           attributed_to, sentence, source, event_date_precision,
-           coalesce(timezone('UTC', event_date::TIMESTAMP), as_of) AS event_at
+    SELECT coalition, actor, status, as_of, claim_id, event_date_precision,
+           coalesce(timezone('UTC', event_date::TIMESTAMP), as_of) AS event_at,
+           (as_of, fetched_at, coalesce(span_start, -1), status = 'left', claim_id) AS rank_key
     FROM membership_claims
 ),
 latest AS (
-    SELECT coalition, actor,
-           arg_max(m, (as_of, fetched_at, coalesce(span_start, -1), status = 'left', claim_id)) AS l
+    SELECT coalition, actor, arg_max(status, rank_key) AS status,
+           arg_max(claim_id, rank_key) AS claim_id
     FROM m GROUP BY coalition, actor
 ),
 other AS (
     SELECT m.coalition, m.actor, max(m.as_of) AS as_of
     FROM m JOIN latest k ON k.coalition = m.coalition AND k.actor = m.actor
-    WHERE m.status <> k.l.status GROUP BY m.coalition, m.actor
+    WHERE m.status <> k.status GROUP BY m.coalition, m.actor
 ),
 since AS (
     SELECT m.coalition, m.actor, min(m.as_of) AS first_reported, min(m.event_at) AS since,
@@ -51,31 +52,37 @@ since AS (
     FROM m
     JOIN latest k ON k.coalition = m.coalition AND k.actor = m.actor
     LEFT JOIN other o ON o.coalition = m.coalition AND o.actor = m.actor
-    WHERE m.status = k.l.status AND (o.as_of IS NULL OR m.as_of > o.as_of)
+    WHERE m.status = k.status AND (o.as_of IS NULL OR m.as_of > o.as_of)
     GROUP BY m.coalition, m.actor
 )
-SELECT k.coalition, k.actor, k.l.status AS status, coalesce(s.since, k.l.as_of) AS since,
-       k.l.article_url AS article_url, k.l.as_of AS as_of, k.l.attributed_to AS attributed_to,
-       k.l.sentence AS sentence, k.l.source AS source,
-       s.since_precision, coalesce(s.first_reported, k.l.as_of) AS first_reported
-FROM latest k LEFT JOIN since s ON s.coalition = k.coalition AND s.actor = k.actor;
+SELECT k.coalition, k.actor, k.status, coalesce(s.since, l.as_of) AS since,
+       l.article_url, l.as_of, l.attributed_to, l.sentence, l.source,
+       s.since_precision, coalesce(s.first_reported, l.as_of) AS first_reported
+FROM latest k
+JOIN (
+    SELECT c.id AS claim_id, a.url AS article_url,
+           coalesce(a.published_at, a.dated_at, a.fetched_at) AS as_of,
+           c.attributed_to, c.sentence, a.source
+    FROM claims c JOIN articles a ON a.id = c.article_id
+) AS l ON l.claim_id = k.claim_id
+LEFT JOIN since s ON s.coalition = k.coalition AND s.actor = k.actor;
 
 CREATE OR REPLACE VIEW partnerships AS
 WITH m AS MATERIALIZED (
-    SELECT actor_a, actor_b, topic, status, as_of, fetched_at, span_start, claim_id,
-           article_url, attributed_to, sentence, source, event_date_precision,
-           coalesce(timezone('UTC', event_date::TIMESTAMP), as_of) AS event_at
+    SELECT actor_a, actor_b, status, as_of, claim_id, event_date_precision,
+           coalesce(timezone('UTC', event_date::TIMESTAMP), as_of) AS event_at,
+           (as_of, fetched_at, coalesce(span_start, -1), status = 'ended', claim_id) AS rank_key
     FROM partnership_claims
 ),
 latest AS (
-    SELECT actor_a, actor_b,
-           arg_max(m, (as_of, fetched_at, coalesce(span_start, -1), status = 'ended', claim_id)) AS l
+    SELECT actor_a, actor_b, arg_max(status, rank_key) AS status,
+           arg_max(claim_id, rank_key) AS claim_id
     FROM m GROUP BY actor_a, actor_b
 ),
 other AS (
     SELECT m.actor_a, m.actor_b, max(m.as_of) AS as_of
     FROM m JOIN latest k ON k.actor_a = m.actor_a AND k.actor_b = m.actor_b
-    WHERE m.status <> k.l.status GROUP BY m.actor_a, m.actor_b
+    WHERE m.status <> k.status GROUP BY m.actor_a, m.actor_b
 ),
 since AS (
     SELECT m.actor_a, m.actor_b, min(m.as_of) AS first_reported, min(m.event_at) AS since,
@@ -83,16 +90,23 @@ since AS (
     FROM m
     JOIN latest k ON k.actor_a = m.actor_a AND k.actor_b = m.actor_b
     LEFT JOIN other o ON o.actor_a = m.actor_a AND o.actor_b = m.actor_b
-    WHERE m.status = k.l.status AND (o.as_of IS NULL OR m.as_of > o.as_of)
+    WHERE m.status = k.status AND (o.as_of IS NULL OR m.as_of > o.as_of)
     GROUP BY m.actor_a, m.actor_b
 )
-SELECT k.actor_a, k.actor_b, k.l.topic AS topic, k.l.status AS status,
-       coalesce(s.since, k.l.as_of) AS since, k.l.article_url AS article_url,
-       k.l.as_of AS as_of, k.l.attributed_to AS attributed_to, k.l.sentence AS sentence,
-       k.l.source AS source, s.since_precision,
-       coalesce(s.first_reported, k.l.as_of) AS first_reported
-FROM latest k LEFT JOIN since s ON s.actor_a = k.actor_a AND s.actor_b = k.actor_b;
+SELECT k.actor_a, k.actor_b, l.topic, k.status, coalesce(s.since, l.as_of) AS since,
+       l.article_url, l.as_of, l.attributed_to, l.sentence, l.source,
+       s.since_precision, coalesce(s.first_reported, l.as_of) AS first_reported
+FROM latest k
+JOIN (
+    SELECT c.id AS claim_id, c.topic, a.url AS article_url,
+           coalesce(a.published_at, a.dated_at, a.fetched_at) AS as_of,
+           c.attributed_to, c.sentence, a.source
+    FROM claims c JOIN articles a ON a.id = c.article_id
+) AS l ON l.claim_id = k.claim_id
+LEFT JOIN since s ON s.actor_a = k.actor_a AND s.actor_b = k.actor_b;
 
+-- members_known and their latest time need only each membership's latest status,
+-- not the rest of the `memberships` row: one pass over the claims.
 CREATE OR REPLACE VIEW current_state AS
 WITH counts AS (
     SELECT coalition,
@@ -103,11 +117,18 @@ WITH counts AS (
     ) AS c
     GROUP BY coalition
 ),
+latest AS (
+    SELECT coalition, actor,
+           arg_max(status, (as_of, fetched_at, coalesce(span_start, -1), status = 'left', claim_id))
+               AS status,
+           max(as_of) AS as_of
+    FROM membership_claims GROUP BY coalition, actor
+),
 members AS (
     SELECT coalition,
            count(*) FILTER (WHERE status = 'member') AS members_known,
            max(as_of) AS as_of
-    FROM memberships GROUP BY coalition
+    FROM latest GROUP BY coalition
 ),
 coalitions AS (
     SELECT coalition FROM counts UNION SELECT coalition FROM members
