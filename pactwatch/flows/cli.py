@@ -103,9 +103,17 @@ def _run_pipeline(args: argparse.Namespace, cfg: Config, api: Any, show: Any) ->
         "source_names": args.source or None,
     }
     if api is not None:
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
 
-        with temporary_settings({PREFECT_API_URL: api.wait_ready()}):
+        # No flow-run heartbeats for our own API: it runs no services and dies with this
+        # run, so nothing could read them; and Prefect waits up to a second for the
+        # heartbeat thread at the end of every flow run.
+        settings = {PREFECT_API_URL: api.wait_ready(), PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+        with temporary_settings(settings):
             summary = run(**kwargs)
             _drain_prefect_logs()  # while the API is still up to take them
     else:
