@@ -792,6 +792,23 @@ def _quiet_prefect(verbose: bool = False) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `pactwatch` command; `argv` defaults to the process's own arguments.
+
+    Called that way (the console script, `python -m pactwatch.flows.cli`), the process
+    ends with the command, so it then skips the interpreter's last garbage collection:
+    with the spaCy model and Prefect loaded that took 1.5 to 2 s after a run had
+    finished, longer than a rerun over 100 unchanged feeds spent fetching them.
+    `gc.freeze()` leaves those objects to the process's end (every file and connection
+    is closed by then: each is opened in a `with` block). Called with arguments (tests,
+    other programs), the interpreter goes on as usual.
+    """
+    code = _main(argv)
+    if argv is None:
+        gc.freeze()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -820,20 +837,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def entry() -> None:
-    """The `pactwatch` command: `main`, then exit without a last garbage collection.
-
-    The interpreter's shutdown collects every object still alive; with the spaCy
-    model and Prefect loaded that took 1.5 to 2 s after a run had finished, longer
-    than a rerun over 100 unchanged feeds spent fetching them. `gc.freeze()` leaves
-    them to the process's end (every file and connection is closed by then: each
-    is opened in a `with` block). `main` itself, which tests call in-process, keeps
-    the usual collection.
-    """
-    code = main()
-    gc.freeze()
-    sys.exit(code)
-
-
 if __name__ == "__main__":
-    entry()
+    sys.exit(main())

@@ -793,8 +793,7 @@ def _store_and_report(
     prep: RunPlan,
 ) -> dict[str, tuple[SourceOutcome, int]]:
     # Sources with nothing to extract only record their fetch rows: that is done here,
-    # without a task run, whose Prefect bookkeeping would cost more than the write (a
-    # rerun over 100 unchanged feeds spent most of its time there).
+    # without a task run, whose Prefect bookkeeping would cost more than the write.
     if extractions:
         stored = store_task(_q(cfg), run_id, _q(harvests), _q(extractions), _q(prep.first))
     else:
