@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -41,6 +41,7 @@ from pactwatch.parsers.claims import EXTRACTOR_VERSION
 from pactwatch.parsers.nlp import ModelMissing
 from pactwatch.warehouse import store
 from pactwatch.warehouse.db import open_writer, transaction
+from pactwatch.warehouse.fetches import FetchRecord
 from pactwatch.warehouse.lake import redact
 
 from . import progress
@@ -189,13 +190,10 @@ def prepare_task(cfg: Config, run_id: str, sources: Sequence[SourceConfig]) -> R
     with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
         store.upsert_actors(con, gaz.actors())
         store.start_run(con, run_id, started_at=now_utc())
-        for s in sources:
-            store.ensure_source(con, s.name, s.kind, s.location)
+        store.ensure_sources(con, [(s.name, s.kind, s.location) for s in sources])
         # A source stays in baseline until one run has read it successfully.
-        first = {s.name: store.baseline_pending(con, s.name) for s in sources}
-        validators = {
-            s.location: store.fetch_validators(con, s.location) for s in sources if s.kind != "path"
-        }
+        first = store.baselines_pending(con, [s.name for s in sources])
+        validators = store.latest_validators(con, [s.location for s in sources if s.kind != "path"])
         digests = {s.name: store.file_validators(con, s.name) for s in sources if s.kind == "path"}
         known = store.known_urls(con)
         seen = store.last_fetched(con)
@@ -326,18 +324,66 @@ def store_task(
     extractions: Sequence[Extraction],
     first: Mapping[str, bool],
 ) -> Stored:
-    """Write fetches, articles, claims, alerts and outbox rows: one transaction per source."""
+    """Write fetches, articles, claims, alerts and outbox rows: one transaction per source
+    with articles, and one for all the sources without (`store_quiet`)."""
     extracted = {e.source: e for e in extractions}
-    outcomes: list[SourceOutcome] = []
-    alerts_new = 0
+    quiet = [h for h in harvests if not _articles_of(extracted.get(h.source))]
+    outcomes: dict[str, SourceOutcome] = {}
     with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
+        for outcome in store_quiet(con, run_id, quiet, extracted):
+            outcomes[outcome.name] = outcome
         for h in harvests:
-            outcome, new_alerts = store_harvest(
-                con, cfg, run_id, h, extracted.get(h.source), first=first.get(h.source, False)
-            )
-            outcomes.append(outcome)
-            alerts_new += new_alerts
-    return Stored(outcomes=tuple(outcomes), alerts_new=alerts_new)
+            if h.source not in outcomes:
+                outcomes[h.source], _ = store_harvest(
+                    con, cfg, run_id, h, extracted.get(h.source), first=first.get(h.source, False)
+                )
+    ordered = tuple(outcomes[h.source] for h in harvests)
+    return Stored(outcomes=ordered, alerts_new=sum(o.alerts for o in ordered))
+
+
+def _articles_of(ex: Extraction | None) -> bool:
+    return bool(ex and ex.batch)
+
+
+def _outcome(h: Harvest, ex: Extraction | None) -> SourceOutcome:
+    """A source's outcome before its articles are stored (fetches, problems)."""
+    return SourceOutcome(
+        name=h.source,
+        ok=not h.failed,
+        problems=[*h.problems, *(ex.problems if ex else ())],
+        fetched=len(h.fetches),
+        not_modified=sum(1 for row in h.fetches if row.not_modified),
+    )
+
+
+def _fetch_records(run_id: str, harvests: Sequence[Harvest]) -> list[FetchRecord]:
+    at = now_utc()
+    return [
+        FetchRecord(run_id=run_id, source=h.source, fetched_at=at, **row.__dict__)
+        for h in harvests
+        for row in h.fetches
+    ]
+
+
+def store_quiet(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    harvests: Sequence[Harvest],
+    extractions: Mapping[str, Extraction] | None = None,
+) -> list[SourceOutcome]:
+    """Sources with no article to store (answered "not modified", unchanged files, every
+    link known, pages unchanged, or failed): their fetch rows and baseline marks, all in
+    ONE transaction and two statements. Nothing here describes an article, so these
+    rows need no transaction of their own: if they are lost, the next run asks again
+    with the validators it had."""
+    extractions = extractions or {}
+    outcomes = [_outcome(h, extractions.get(h.source)) for h in harvests]
+    if not harvests:
+        return outcomes
+    with transaction(con):
+        store.record_fetches(con, _fetch_records(run_id, harvests))
+        store.mark_baselines_done(con, [h.source for h in harvests if not h.failed])
+    return outcomes
 
 
 def store_harvest(
@@ -354,15 +400,10 @@ def store_harvest(
     the next run skip what this one read, so they must never commit without the
     articles they describe (a kill in between would lose those articles for good)."""
     options = alert_options(cfg)
-    outcome = SourceOutcome(
-        name=h.source, ok=not h.failed, problems=[*h.problems, *(ex.problems if ex else ())]
-    )
+    outcome = _outcome(h, ex)
     new_alerts = 0
-    outcome.fetched = len(h.fetches)
-    outcome.not_modified = sum(1 for row in h.fetches if row.not_modified)
     with transaction(con):
-        for row in h.fetches:
-            store.record_fetch(con, run_id=run_id, source=h.source, **row.__dict__)
+        store.record_fetches(con, _fetch_records(run_id, [h]))
         batch = ex.batch if ex else ()
         if batch:
             src = cfg.source(h.source)
@@ -384,7 +425,7 @@ def store_harvest(
             outcome.claims = len(result.new_claim_ids)
             new_alerts = outcome.alerts = len(result.new_alert_ids)
         if not h.failed:
-            store.mark_baseline_done(con, h.source)
+            store.mark_baselines_done(con, [h.source])
     return outcome, new_alerts
 
 
@@ -491,7 +532,7 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
     summary = RunSummary(run_id=run_id)
     show = progress.reporter()
     show.step(f"run {run_id}: reading the warehouse")
-    prep = prepare_task(cfg, run_id, sources)
+    prep = prepare_task(_q(cfg), run_id, _q(sources))
     try:
         show.sources(len(sources))
         show.step(f"fetching {len(sources)} source(s)")
@@ -500,11 +541,13 @@ def pactwatch_run(config_path: str | None = None, source_names: list[str] | None
         _crash_point("store")
         summary.sources = [o for o, _ in stored]
         summary.alerts_new = sum(n for _, n in stored)
-        summary.health = health_task(cfg, run_id, sources, _health_entries(summary.sources))
+        summary.health = health_task(
+            _q(cfg), run_id, _q(sources), _q(_health_entries(summary.sources))
+        )
         summary.alerts_new += len(summary.health)
         show.step("delivering alerts")
-        summary.deliveries = deliver_task(cfg)
-        published = publish_task(cfg, run_id)
+        summary.deliveries = deliver_task(_q(cfg))
+        published = publish_task(_q(cfg), run_id)
         summary.report_path, summary.report_error = published.report, published.report_error
         with open_writer(cfg.warehouse_path, lock_timeout=cfg.lock_timeout) as con:
             store.finish_run(
@@ -548,6 +591,11 @@ def _fetch_and_store(
     fetched, in completion order, so a slow source never holds back the others'
     articles and alerts. A source still running past its budget is recorded failed.
 
+    A source with nothing to extract (not modified, unchanged, every link known, or
+    failed) is held up to `_HOLD` seconds and stored with the others held, or with
+    the next source that has articles: opening and closing the warehouse per source
+    cost a rerun over a hundred unchanged feeds most of its time.
+
     With a Dask `extractor`, a fetched source's documents go to the workers in chunks
     and the loop goes on receiving other sources; the source is stored when its last
     chunk is back (still one store transaction per source, in this process)."""
@@ -556,10 +604,11 @@ def _fetch_and_store(
     budget = cfg.fetch.source_budget
     futures: dict[PrefectFuture[Harvest], SourceConfig] = {
         fetch.submit(
-            cfg,
-            s,
             # quote(): Prefect would otherwise walk every element of these (all known
-            # URLs) looking for futures, for every task: seconds per source at 10k.
+            # URLs, every source of the configuration) looking for futures, for every
+            # task: seconds per source at 10k.
+            _q(cfg),
+            _q(s),
             _q(prep.validators),
             _q(prep.known),
             _q(prep.digests.get(s.name, {})),
@@ -569,7 +618,6 @@ def _fetch_and_store(
         ): s
         for s in sources
     }
-    by_source: dict[str, tuple[SourceOutcome, int]] = {}
     # Queued sources start as workers free up; each has `budget` from its start.
     waves = -(-len(sources) // max(1, cfg.fetch.workers))
     limit = (budget + _STUCK_GRACE) * max(1, waves) + _retry_allowance(cfg)
@@ -579,40 +627,104 @@ def _fetch_and_store(
     done: queue.Queue[PrefectFuture[Harvest] | str] = queue.Queue()
     for fut in futures:
         fut.add_done_callback(done.put)
+    stores = _Stores(cfg, run_id, prep, extractor, done.put)
     end = time.monotonic() + limit
     fetching = len(futures)
-    extracting: dict[str, tuple[Harvest, list[PrefectFuture[Extraction]]]] = {}
-    while fetching or extracting:
+    while fetching or stores.extracting:
         try:
-            event = done.get(timeout=max(0.0, end - time.monotonic()) if fetching else None)
+            event = done.get(timeout=stores.wait(end if fetching else None))
         except queue.Empty:
-            fetching = 0  # the stuck ones are given up below
+            if not stores.flush_due() and time.monotonic() >= end:
+                fetching = 0  # the stuck ones are given up below
             continue
         if isinstance(event, str):
-            harvest, chunks = extracting.pop(event)
-            by_source[event] = _store_chunks(cfg, run_id, harvest, chunks, prep)
-            continue
-        if not fetching:
-            continue  # a fetch that ends after it was given up stays given up
-        fetching -= 1
-        src = futures[event]
-        try:
-            harvest = event.result()
-        except PactwatchError as exc:
-            # Retries exhausted on a transient error: record it and go on with the others.
-            harvest = _failed_harvest(src, exc)
-        if extractor is not None and harvest.documents:
-            chunks = extractor.submit(harvest, prep.hashes, partial(done.put, src.name))
-            extracting[src.name] = (harvest, chunks)
-        else:
-            by_source[src.name] = _extract_and_store(cfg, run_id, harvest, prep)
+            stores.chunks_back(event)
+        elif fetching:  # a fetch that ends after it was given up stays given up
+            fetching -= 1
+            src = futures[event]
+            try:
+                harvest = event.result()
+            except PactwatchError as exc:
+                # Retries exhausted on a transient error: record it and go on with the others.
+                harvest = _failed_harvest(src, exc)
+            stores.fetched(harvest)
     for src in sources:
-        if src.name not in by_source:
+        if not stores.has(src.name):
             stuck = TransientFetchError(
                 f"{src.location}: still fetching after {limit:.0f}s; given up for this run"
             )
-            by_source[src.name] = _extract_and_store(cfg, run_id, _failed_harvest(src, stuck), prep)
-    return [by_source[s.name] for s in sources]
+            stores.fetched(_failed_harvest(src, stuck))
+    stores.flush()
+    return [stores.done[s.name] for s in sources]
+
+
+# How long a fetched source with nothing to extract may wait to be stored with others.
+_HOLD = 2.0
+
+
+class _Stores:
+    """A run's sources from fetched to stored. One with articles is extracted and
+    stored at once (on Dask: when its chunks are back); one without is held up to
+    `_HOLD` seconds and then stored with the others held, or earlier with the next
+    source stored, in the same writer session."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        run_id: str,
+        prep: RunPlan,
+        extractor: DaskExtractor | None,
+        notify: Callable[[str], None],
+    ) -> None:
+        self.cfg, self.run_id, self.prep = cfg, run_id, prep
+        self.extractor = extractor
+        self.notify = notify  # called with a source's name when its Dask chunks are back
+        self.done: dict[str, tuple[SourceOutcome, int]] = {}
+        self.extracting: dict[str, tuple[Harvest, list[PrefectFuture[Extraction]]]] = {}
+        self.held: list[Harvest] = []
+        self.held_until = 0.0
+
+    def has(self, name: str) -> bool:
+        return name in self.done or any(h.source == name for h in self.held)
+
+    def wait(self, end: float | None) -> float | None:
+        """Seconds to wait for the next event: until `end` or the held sources are due."""
+        ends = ([end] if end is not None else []) + ([self.held_until] if self.held else [])
+        return max(0.0, min(ends) - time.monotonic()) if ends else None
+
+    def fetched(self, harvest: Harvest) -> None:
+        if not harvest.documents:
+            if not self.held:
+                self.held_until = time.monotonic() + _HOLD
+            self.held.append(harvest)
+        elif self.extractor is not None:
+            on_done = partial(self.notify, harvest.source)
+            chunks = self.extractor.submit(harvest, self.prep.hashes, on_done)
+            self.extracting[harvest.source] = (harvest, chunks)
+        else:
+            held = self._take()
+            self.done.update(_extract_and_store(self.cfg, self.run_id, harvest, self.prep, held))
+
+    def chunks_back(self, name: str) -> None:
+        harvest, chunks = self.extracting.pop(name)
+        held = self._take()
+        self.done.update(_store_chunks(self.cfg, self.run_id, harvest, chunks, self.prep, held))
+
+    def flush_due(self) -> bool:
+        """Store the held sources if their time has come; whether it had."""
+        if not self.held or time.monotonic() < self.held_until:
+            return False
+        self.flush()
+        return True
+
+    def flush(self) -> None:
+        held = self._take()
+        if held:
+            self.done.update(_store_and_report(self.cfg, self.run_id, held, (), self.prep))
+
+    def _take(self) -> list[Harvest]:
+        held, self.held = self.held, []
+        return held
 
 
 def _store_chunks(
@@ -621,10 +733,12 @@ def _store_chunks(
     harvest: Harvest,
     chunks: Sequence[PrefectFuture[Extraction]],
     prep: RunPlan,
-) -> tuple[SourceOutcome, int]:
-    """Store a source whose chunks came back from Dask. A chunk that failed (a worker
-    lost for good) fails the source for this run, and its fetch rows are not stored,
-    so the next run reads those documents again: nothing is lost."""
+    held: Sequence[Harvest] = (),
+) -> dict[str, tuple[SourceOutcome, int]]:
+    """Store a source whose chunks came back from Dask (with the `held` sources). A
+    chunk that failed (a worker lost for good) fails the source for this run, and its
+    fetch rows are not stored, so the next run reads those documents again: nothing
+    is lost."""
     try:
         extraction = join_chunks(harvest.source, [c.result() for c in chunks])
     except ModelMissing:
@@ -635,10 +749,9 @@ def _store_chunks(
             f"parse-and-extract on Dask failed ({type(exc).__name__}{': ' if detail else ''}"
             f"{detail}); the source is read again next run"
         )
-        return _store_and_report(
-            cfg, run_id, _failed_harvest(cfg.source(harvest.source), failed), (), prep
-        )
-    return _store_and_report(cfg, run_id, harvest, (extraction,), prep)
+        lost = _failed_harvest(cfg.source(harvest.source), failed)
+        return _store_and_report(cfg, run_id, [*held, lost], (), prep)
+    return _store_and_report(cfg, run_id, [*held, harvest], (extraction,), prep)
 
 
 def _extractor(cfg: Config) -> contextlib.AbstractContextManager[DaskExtractor | None]:
@@ -665,30 +778,30 @@ def _retry_allowance(cfg: Config) -> float:
 
 
 def _extract_and_store(
-    cfg: Config, run_id: str, harvest: Harvest, prep: RunPlan
-) -> tuple[SourceOutcome, int]:
-    extractions = extract_task(cfg, _q([harvest]), _q(prep.hashes)) if harvest.documents else ()
-    return _store_and_report(cfg, run_id, harvest, extractions, prep)
+    cfg: Config, run_id: str, harvest: Harvest, prep: RunPlan, held: Sequence[Harvest] = ()
+) -> dict[str, tuple[SourceOutcome, int]]:
+    """Extract `harvest` and store it, with the `held` sources (nothing to extract)."""
+    extractions = extract_task(_q(cfg), _q([harvest]), _q(prep.hashes))
+    return _store_and_report(cfg, run_id, [*held, harvest], extractions, prep)
 
 
 def _store_and_report(
     cfg: Config,
     run_id: str,
-    harvest: Harvest,
+    harvests: Sequence[Harvest],
     extractions: Sequence[Extraction],
     prep: RunPlan,
-) -> tuple[SourceOutcome, int]:
-    # A source with nothing to extract (answered "not modified", unchanged files, all
-    # links known, or failed) only records its fetch rows: that is done here, without
-    # a task run, whose Prefect bookkeeping would cost more than the write (a rerun
-    # over 100 unchanged feeds spent most of its time there).
+) -> dict[str, tuple[SourceOutcome, int]]:
+    # Sources with nothing to extract only record their fetch rows: that is done here,
+    # without a task run, whose Prefect bookkeeping would cost more than the write.
     if extractions:
-        stored = store_task(cfg, run_id, _q([harvest]), _q(extractions), prep.first)
+        stored = store_task(_q(cfg), run_id, _q(harvests), _q(extractions), _q(prep.first))
     else:
-        stored = store_task.fn(cfg, run_id, [harvest], (), prep.first)
-    outcome = stored.outcomes[0]
-    progress.reporter().source_done(outcome.name, _source_line(outcome, stored.alerts_new))
-    return outcome, stored.alerts_new
+        stored = store_task.fn(cfg, run_id, harvests, (), prep.first)
+    show = progress.reporter()
+    for outcome in stored.outcomes:
+        show.source_done(outcome.name, _source_line(outcome, outcome.alerts))
+    return {o.name: (o, o.alerts) for o in stored.outcomes}
 
 
 def _source_line(outcome: SourceOutcome, alerts: int) -> str:

@@ -39,6 +39,9 @@ def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> in
         return 0
     ids = list(rows)
     aliases = dict.fromkeys(_AliasRow(alias, a.id) for a in rows.values() for alias in a.aliases)
+    actor_rows = [_ActorRow(a.id, a.kind, a.name, a.stands_for) for a in rows.values()]
+    if _stored(con, ids) == (set(actor_rows), set(aliases)):
+        return len(rows)  # every run upserts the gazetteer; it rarely changes
     with transaction(con):
         before = dict(
             con.execute(
@@ -51,14 +54,24 @@ def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> in
             "DELETE FROM actor_aliases WHERE actor_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
         )
         con.execute("DELETE FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-        insert_rows(
-            con,
-            "actors",
-            _ACTOR_COLUMNS,
-            [_ActorRow(a.id, a.kind, a.name, a.stands_for) for a in rows.values()],
-        )
+        insert_rows(con, "actors", _ACTOR_COLUMNS, actor_rows)
         insert_rows(con, "actor_aliases", _ALIAS_COLUMNS, list(aliases))
     return len(rows)
+
+
+def _stored(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str]
+) -> tuple[set[_ActorRow], set[_AliasRow]]:
+    """The rows `upsert_actors` would replace for `ids`, as they are stored now."""
+    actors = con.execute(
+        "SELECT id, kind, name, stands_for FROM actors WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(ids)],
+    ).fetchall()
+    aliases = con.execute(
+        "SELECT alias, actor_id FROM actor_aliases WHERE actor_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(ids)],
+    ).fetchall()
+    return {_ActorRow(*r) for r in actors}, {_AliasRow(*r) for r in aliases}
 
 
 def add_organisations(con: duckdb.DuckDBPyConnection, actors: Sequence[Actor]) -> None:

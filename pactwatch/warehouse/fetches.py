@@ -3,14 +3,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import duckdb
 
 from pactwatch.clock import now_utc
 from pactwatch.warehouse.lake import redact
 
-__all__ = ["fetch_validators", "file_validators", "record_fetch"]
+__all__ = [
+    "FetchRecord",
+    "fetch_validators",
+    "file_validators",
+    "latest_validators",
+    "record_fetch",
+    "record_fetches",
+]
+
+
+class FetchRecord(NamedTuple):
+    """A row of `fetches` before it has its number (`record_fetches` gives it)."""
+
+    run_id: str | None
+    source: str | None
+    url: str
+    fetched_at: datetime
+    status: int | None
+    etag: str | None = None
+    last_modified: str | None = None
+    bytes: int | None = None
+    content_type: str | None = None
+    not_modified: bool = False
+    error: str | None = None
+
+
+_RECORD_TYPES = (
+    ("run_id", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("url", "VARCHAR"),
+    ("fetched_at", "TIMESTAMPTZ"),
+    ("status", "INTEGER"),
+    ("etag", "VARCHAR"),
+    ("last_modified", "VARCHAR"),
+    ("bytes", "BIGINT"),
+    ("content_type", "VARCHAR"),
+    ("not_modified", "BOOLEAN"),
+    ("error", "VARCHAR"),
+)
 
 
 def record_fetch(
@@ -53,6 +93,24 @@ def record_fetch(
     )
 
 
+def record_fetches(con: duckdb.DuckDBPyConnection, rows: Sequence[FetchRecord]) -> None:
+    """Many fetch rows in one statement, numbered in order after the largest id: what
+    `record_fetch` row by row would store (one scan of `fetches` instead of one per row)."""
+    if not rows:
+        return
+    rows = [r._replace(error=None if r.error is None else redact(r.error)) for r in rows]
+    names = ", ".join(name for name, _ in _RECORD_TYPES)
+    unnest = ", ".join(f"unnest(?::{kind}[]) AS {name}" for name, kind in _RECORD_TYPES)
+    params: list[object] = [list(col) for col in zip(*rows, strict=True)]
+    con.execute(
+        f"INSERT INTO fetches (id, {names})"
+        f" SELECT top.id + n.ordinal, {names} FROM"
+        f" (SELECT {unnest}, unnest(range(1, ?::BIGINT + 1)) AS ordinal) AS n,"
+        " (SELECT coalesce(max(id), 0) AS id FROM fetches) AS top",
+        [*params, len(rows)],
+    )
+
+
 def fetch_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | None, str | None]:
     """ETag and Last-Modified of the latest successful fetch of `url`, for a conditional GET."""
     row = con.execute(
@@ -64,6 +122,24 @@ def fetch_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | No
     if row is None:
         return None, None
     return row[0], row[1]
+
+
+def latest_validators(
+    con: duckdb.DuckDBPyConnection, urls: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """`fetch_validators` of each of `urls` in one read ((None, None) for a URL never
+    read successfully)."""
+    rows = con.execute(
+        "SELECT url, etag, last_modified FROM ("
+        " SELECT url, etag, last_modified,"
+        "  row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, id DESC) AS n"
+        " FROM fetches WHERE url IN (SELECT unnest(?::VARCHAR[]))"
+        "  AND error IS NULL AND status BETWEEN 200 AND 299 AND NOT not_modified"
+        ") WHERE n = 1",
+        [list(urls)],
+    ).fetchall()
+    found = {str(r[0]): (r[1], r[2]) for r in rows}
+    return {url: found.get(url, (None, None)) for url in urls}
 
 
 def file_validators(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:

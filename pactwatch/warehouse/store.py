@@ -22,27 +22,47 @@ from pactwatch.warehouse.articles import (
     store_articles,
 )
 from pactwatch.warehouse.claims import claim_id_for, replace_claims
-from pactwatch.warehouse.fetches import fetch_validators, file_validators, record_fetch
+from pactwatch.warehouse.fetches import (
+    FetchRecord,
+    fetch_validators,
+    file_validators,
+    latest_validators,
+    record_fetch,
+    record_fetches,
+)
 from pactwatch.warehouse.runs import finish_run, start_run
-from pactwatch.warehouse.sources import baseline_pending, ensure_source, mark_baseline_done
+from pactwatch.warehouse.sources import (
+    baseline_pending,
+    baselines_pending,
+    ensure_source,
+    ensure_sources,
+    mark_baseline_done,
+    mark_baselines_done,
+)
 
 __all__ = [
+    "FetchRecord",
     "StoreResult",
     "StoredArticle",
     "article_id_for",
     "articles_for_reextract",
     "baseline_pending",
+    "baselines_pending",
     "canonical_url",
     "claim_id_for",
     "ensure_source",
+    "ensure_sources",
     "fetch_validators",
     "file_validators",
     "finish_run",
     "known_hashes",
     "known_urls",
     "last_fetched",
+    "latest_validators",
     "mark_baseline_done",
+    "mark_baselines_done",
     "record_fetch",
+    "record_fetches",
     "replace_claims",
     "start_run",
     "store_articles",
