@@ -19,13 +19,14 @@ and the speed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-__all__ = ["IN_TEXTS", "columns_of", "insert_rows", "literal_texts", "texts"]
+__all__ = ["IN_TEXTS", "columns_of", "insert_rows", "literal_texts", "registered_rows", "texts"]
 
 # `x IN {IN_TEXTS}` with `texts(values)` as its parameter: many keys in one text
 # value, split by DuckDB. A list parameter would be converted value by value.
@@ -91,16 +92,7 @@ def insert_rows(
         return
     names = ", ".join(name for name, _ in columns)
     select = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
-    values = zip(*rows, strict=True)
-    arrow = pa.table(
-        {
-            name: pa.array(col, _ARROW[kind])
-            for (name, kind), col in zip(columns, values, strict=True)
-        }
-    )
-    view = f"_pactwatch_rows_{table}"
-    con.register(view, arrow)
-    try:
+    with registered_rows(con, f"_pactwatch_rows_{table}", columns, rows) as view:
         if not skip_existing:
             con.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM {view}")
             return
@@ -109,8 +101,33 @@ def insert_rows(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM (SELECT {select} FROM {view}) AS n"
             f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {match})"
         )
+
+
+@contextmanager
+def registered_rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+) -> Iterator[str]:
+    """`rows` as a relation called `name` on `con` for the block (an Arrow table;
+    columns typed as `columns` say, JSON as text), with `_ordinal` numbering them
+    from 1 in the order given."""
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    arrow = pa.table(
+        {
+            **{
+                n: pa.array(col, _ARROW[kind])
+                for (n, kind), col in zip(columns, values, strict=True)
+            },
+            "_ordinal": pa.array(range(1, len(rows) + 1), pa.int64()),
+        }
+    )
+    con.register(name, arrow)
+    try:
+        yield name
     finally:
-        con.unregister(view)
+        con.unregister(name)
 
 
 # The Arrow type each DuckDB column type is sent as; JSON travels as text.

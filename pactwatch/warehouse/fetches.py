@@ -10,6 +10,7 @@ from typing import NamedTuple
 import duckdb
 
 from pactwatch.clock import now_utc
+from pactwatch.warehouse.batch import IN_TEXTS, registered_rows, texts
 from pactwatch.warehouse.lake import redact
 
 __all__ = [
@@ -100,15 +101,12 @@ def record_fetches(con: duckdb.DuckDBPyConnection, rows: Sequence[FetchRecord]) 
         return
     rows = [r._replace(error=None if r.error is None else redact(r.error)) for r in rows]
     names = ", ".join(name for name, _ in _RECORD_TYPES)
-    unnest = ", ".join(f"unnest(?::{kind}[]) AS {name}" for name, kind in _RECORD_TYPES)
-    params: list[object] = [list(col) for col in zip(*rows, strict=True)]
-    con.execute(
-        f"INSERT INTO fetches (id, {names})"
-        f" SELECT top.id + n.ordinal, {names} FROM"
-        f" (SELECT {unnest}, unnest(range(1, ?::BIGINT + 1)) AS ordinal) AS n,"
-        " (SELECT coalesce(max(id), 0) AS id FROM fetches) AS top",
-        [*params, len(rows)],
-    )
+    with registered_rows(con, "_pactwatch_fetch_rows", _RECORD_TYPES, rows) as new:
+        con.execute(
+            f"INSERT INTO fetches (id, {names})"
+            f" SELECT top.id + n._ordinal, {names} FROM {new} AS n,"
+            " (SELECT coalesce(max(id), 0) AS id FROM fetches) AS top"
+        )
 
 
 def fetch_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | None, str | None]:
@@ -133,10 +131,10 @@ def latest_validators(
         "SELECT url, etag, last_modified FROM ("
         " SELECT url, etag, last_modified,"
         "  row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, id DESC) AS n"
-        " FROM fetches WHERE url IN (SELECT unnest(?::VARCHAR[]))"
+        f" FROM fetches WHERE url IN {IN_TEXTS}"
         "  AND error IS NULL AND status BETWEEN 200 AND 299 AND NOT not_modified"
         ") WHERE n = 1",
-        [list(urls)],
+        [texts(list(urls))],
     ).fetchall()
     found = {str(r[0]): (r[1], r[2]) for r in rows}
     return {url: found.get(url, (None, None)) for url in urls}
