@@ -52,6 +52,8 @@ sys.path.insert(0, str(ROOT))
 
 from corpus import COALITIONS, COUNTRIES, Corpus, CorpusServer  # noqa: E402
 
+from tests import workpool  # noqa: E402
+
 RESULTS = HERE / "results.json"
 PACTWATCH = str(Path(sys.executable).parent / "pactwatch")
 
@@ -558,43 +560,6 @@ def scale_out(n: int, work: Path, results: dict[str, Any], workers: list[int]) -
 LAKE_POOL = "bench-lake"
 
 
-def _prefect_api(method: str, url: str, **kw: Any) -> Any:
-    """One Prefect API call, retried while the server answers 503 (busy database)."""
-    import httpx
-
-    for attempt in range(20):
-        response = httpx.request(method, url, timeout=30, **kw)
-        if response.status_code != 503:
-            response.raise_for_status()
-            return response.json()
-        time.sleep(0.5 * (attempt + 1))
-    response.raise_for_status()
-    return response.json()
-
-
-def _start_worker(name: str, pool: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool,
-             "--type", "process", "--name", name, "--limit", "1"],
-            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-
-def _stop_group(proc: subprocess.Popen[bytes]) -> None:
-    import signal
-
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def _lake_trial(
     workers: int, feeds: list[str], api: str, pg: Any, work: Path, env: dict[str, str]
 ) -> dict[str, Any]:
@@ -617,55 +582,24 @@ def _lake_trial(
         encoding="utf-8",
     )
     pool = f"{LAKE_POOL}-{workers}"
-    spec = [f"--group={g}={','.join(names[u] for u in urls)}" for g, urls in groups.items()]
-    subprocess.run(
-        [PACTWATCH, "deploy", "--config", str(cfg), "--pool", pool, "--prefix", f"w{workers}-", *spec],
-        env=env, check=True, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    procs = [
-        _start_worker(f"w{workers}-{i}", pool, env, folder / f"worker-{i}.log")
-        for i in range(workers)
-    ]
-    try:
-        deadline = time.monotonic() + 300
-        while (
-            len(_prefect_api("POST", f"{api}/work_pools/{pool}/workers/filter", json={})) < workers
-        ):
-            if time.monotonic() > deadline:
-                raise SystemExit(f"bench: fewer than {workers} workers polled {pool}")
-            time.sleep(0.5)
+    spec = [f"{g}={','.join(names[u] for u in urls)}" for g, urls in groups.items()]
+    made = workpool.deploy(cfg, pool, spec, env=env, prefix=f"w{workers}-")
+    if made.returncode != 0:
+        raise SystemExit(f"bench: pactwatch deploy failed:\n{made.stderr}")
+    names_w = [f"w{workers}-{i}" for i in range(workers)]
+    with workpool.workers(pool, names_w, api=api, env=env, logs=folder):
         t0 = time.perf_counter()
-        runs = []
-        for group in groups:
-            found = _prefect_api("GET", f"{api}/deployments/name/pactwatch-run/w{workers}-{group}")
-            made = _prefect_api("POST", f"{api}/deployments/{found['id']}/create_flow_run", json={})
-            runs.append(made["id"])
-        finals: dict[str, Any] = {}
-        while len(finals) < len(runs):
-            for run in runs:
-                if run in finals:
-                    continue
-                got = _prefect_api("GET", f"{api}/flow_runs/{run}")
-                if (got.get("state") or {}).get("type") in (
-                    "COMPLETED",
-                    "FAILED",
-                    "CRASHED",
-                    "CANCELLED",
-                ):
-                    finals[run] = got
-            time.sleep(0.5)
+        runs = [workpool.trigger(api, f"pactwatch-run/w{workers}-{group}")[1] for group in groups]
+        finals = workpool.final_states(api, runs, timeout=None)
         wall = time.perf_counter() - t0
-    finally:
-        for proc in procs:
-            _stop_group(proc)
-    states = sorted(str(f["state"]["type"]) for f in finals.values())
+    states = sorted(str(f["state"]["type"]) for f in finals)
     if states != ["COMPLETED", "COMPLETED"]:
         logs = "\n".join(
-            (folder / f"worker-{i}.log").read_text(errors="replace")[-2000:] for i in range(workers)
+            (folder / f"{name}.log").read_text(errors="replace")[-2000:] for name in names_w
         )
         raise SystemExit(f"bench: lake flow runs ended {states}:\n{logs}")
-    starts = [datetime.fromisoformat(f["start_time"]) for f in finals.values()]
-    ends = [datetime.fromisoformat(f["end_time"]) for f in finals.values()]
+    starts = [datetime.fromisoformat(f["start_time"]) for f in finals]
+    ends = [datetime.fromisoformat(f["end_time"]) for f in finals]
     from pactwatch.warehouse.lake import Lake
     from pactwatch.warehouse.query import run_sql
 
@@ -679,7 +613,7 @@ def _lake_trial(
     return {
         "wall_s": round(wall, 2),
         "flow_runs_span_s": round((max(ends) - min(starts)).total_seconds(), 2),
-        "flow_run_s": sorted(round(float(f["total_run_time"]), 2) for f in finals.values()),
+        "flow_run_s": sorted(round(float(f["total_run_time"]), 2) for f in finals),
         "articles": articles,
         "articles_stored_twice": articles - distinct,
         "claims": claims,
@@ -693,7 +627,6 @@ def scale_out_lake(n: int, work: Path, results: dict[str, Any]) -> None:
     triggered at once; time from triggering to both runs finished."""
     import socket
 
-    from pactwatch.flows.serve import local_prefect_server
     from tests import postgres
 
     reason = postgres.unavailable_reason()
@@ -715,13 +648,12 @@ def scale_out_lake(n: int, work: Path, results: dict[str, Any]) -> None:
     with (
         postgres.cluster(port) as pg,
         CorpusServer(corpus) as server,
-        local_prefect_server(home=work / "lake-server") as api,
+        workpool.pool_server(
+            home=work / "lake-server",
+            client_home=work / "lake-client",
+            extra={"PGPASSWORD": postgres.PASSWORD},
+        ) as (api, env),
     ):
-        env = clean_env(work / "lake-client")
-        env.update({
-            "PREFECT_API_URL": api, "PGPASSWORD": postgres.PASSWORD,
-            "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        })  # fmt: skip
         for workers in (1, 2):
             trial = _lake_trial(workers, server.feed_urls(), api, pg, work, env)
             out[f"workers_{workers}"] = trial

@@ -26,6 +26,21 @@ PASSWORD = "lake-Pw-7f3a9c"  # the role's password; tests check it never leaks
 ROLE = "pactwatch"
 
 
+@contextlib.contextmanager
+def pgpassword(value: str = PASSWORD) -> Iterator[None]:
+    """PGPASSWORD set in this process for the block (a catalog connection string
+    without its password reads it), then as it was before."""
+    before = os.environ.get("PGPASSWORD")
+    os.environ["PGPASSWORD"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PGPASSWORD", None)
+        else:
+            os.environ["PGPASSWORD"] = before
+
+
 def _bin_dir() -> Path | None:
     """Where initdb and pg_ctl are: PATH, else the newest Debian cluster version."""
     found = shutil.which("initdb")

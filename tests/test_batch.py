@@ -118,6 +118,7 @@ def test_nothing_to_insert_and_unknown_types_say_so(tmp_path: Path) -> None:
         columns_of(("id",), {"other": "VARCHAR"})
 
 
+@pytest.mark.timing
 def test_many_rows_cost_a_fraction_of_list_parameters(tmp_path: Path) -> None:
     """500 rows of ten columns, as a run's claims would be, against the former
     statement (one `unnest(?::TYPE[])` list parameter per column) in the same process."""

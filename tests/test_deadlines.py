@@ -18,6 +18,9 @@ from .clirun import CliProcess, clean_env
 from .conftest import SAMPLE_SITE, sample_text
 from .hostile import Dripping, Silent
 
+# Every test here asserts a wall-clock bound: `make test` runs them after the parallel part.
+pytestmark = pytest.mark.timing
+
 BUDGET = 4.0
 
 # Loaded by the subprocess's interpreter at start-up (PYTHONPATH): any name under

@@ -166,6 +166,7 @@ def test_redirect_to_another_scheme_is_terminal(httpserver: HTTPServer) -> None:
     assert isinstance(info.value, TerminalError)
 
 
+@pytest.mark.timing
 def test_read_timeout_is_transient(httpserver: HTTPServer) -> None:
     def sleepy(request: Request) -> Response:
         time.sleep(1.0)

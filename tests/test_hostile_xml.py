@@ -88,6 +88,7 @@ def test_entity_expansion_is_refused(name: str) -> None:
     assert parsed.bozo and parsed.items == () and parsed.problem == problem
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_feeds_parse_within_the_budget(name: str, tmp_path: Path) -> None:
     feed = tmp_path / f"{name}.xml"

@@ -16,7 +16,7 @@ from .clirun import CliProcess, clean_env
 from .conftest import SAMPLE_SITE
 from .hostile import Silent
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timing]
 
 
 def config(tmp_path: Path, hanging_url: str) -> Path:

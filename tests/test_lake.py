@@ -7,7 +7,6 @@ one lake storing every article once and delivering every alert once per channel.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pactwatch.warehouse.query import describe_schema
 from .clirun import CliProcess, clean_env
 from .conftest import SAMPLE_SITE, SmtpSink
 from .newsroom import Desk, Newsroom, kinds, story
-from .postgres import PASSWORD, Cluster
+from .postgres import PASSWORD, Cluster, pgpassword
 
 pytestmark = pytest.mark.integration
 
@@ -299,20 +298,14 @@ def test_two_runs_at_once_store_once_and_deliver_once(
             proc.kill()
 
     lake = lake_of(section)
-    os.environ["PGPASSWORD"] = PASSWORD
-    try:
-        with open_reader(lake) as con:
-            per_url = con.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall()
-            stories = con.execute(
-                "SELECT count(DISTINCT story_id), count(*) FROM articles"
-            ).fetchone()
-            alerts = con.execute("SELECT id, kind, coalition, actor FROM alerts").fetchall()
-            deliveries = con.execute(
-                "SELECT alert_id, channel, status FROM deliveries ORDER BY all"
-            ).fetchall()
-            runs = con.execute("SELECT started_at, finished_at, status FROM runs").fetchall()
-    finally:
-        del os.environ["PGPASSWORD"]
+    with pgpassword(), open_reader(lake) as con:
+        per_url = con.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall()
+        stories = con.execute("SELECT count(DISTINCT story_id), count(*) FROM articles").fetchone()
+        alerts = con.execute("SELECT id, kind, coalition, actor FROM alerts").fetchall()
+        deliveries = con.execute(
+            "SELECT alert_id, channel, status FROM deliveries ORDER BY all"
+        ).fetchall()
+        runs = con.execute("SELECT started_at, finished_at, status FROM runs").fetchall()
     # the two runs did overlap in time, and both finished well
     assert len(runs) == 2 and {r[2] for r in runs} == {"ok"}
     assert max(r[0] for r in runs) < min(r[1] for r in runs)

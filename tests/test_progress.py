@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pactwatch.flows.progress import LineReporter, RichReporter, make_reporter
 
 from .clirun import CliProcess, clean_env
@@ -47,6 +49,7 @@ def test_a_live_bar_on_a_terminal_and_silence_when_quiet() -> None:
     assert quiet.getvalue() == ""
 
 
+@pytest.mark.timing
 def test_first_progress_line_within_a_second(tmp_path: Path) -> None:
     """Before the extractor model or Prefect load: the run says it started."""
     cfg = tmp_path / "pactwatch.toml"
