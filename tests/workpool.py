@@ -9,8 +9,6 @@ they started, flow runs triggered and followed through the REST API.
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from pactwatch.flows.serve import stop_server
 
 from .clirun import clean_env
 
@@ -103,15 +103,10 @@ def start_worker(
 
 
 def stop_group(proc: subprocess.Popen[bytes], *, timeout: float = 15) -> None:
-    """SIGTERM to the worker's whole group, SIGKILL after `timeout`."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    """SIGTERM to the worker's whole group (the flow runs it started too), SIGKILL
+    after `timeout` and to whatever of the group is left: `pactwatch serve`'s own way
+    of stopping the servers it starts."""
+    stop_server(proc, timeout=timeout)
 
 
 def wait_for_workers(api: str, pool: str, count: int, *, timeout: float) -> None:

@@ -126,6 +126,18 @@ def _partnership_observations(
     return out
 
 
+def _kept(observations: list[Observation], options: AlertOptions) -> list[Observation]:
+    """The observations detection replays: attributed ones go with `ignore_attributed`."""
+    if options.ignore_attributed:
+        return [o for o in observations if o.attributed_to is None]
+    return observations
+
+
+def _variant(options: AlertOptions) -> str:
+    """The `subject_state.variant` the options replay: which claims `_kept` keeps."""
+    return "unattributed" if options.ignore_attributed else "all"
+
+
 class _Detector:
     """Walks subjects, decides, and collects rows; `flush` writes them in a few statements."""
 
@@ -166,9 +178,7 @@ class _Detector:
         return obs.baseline
 
     def _keep(self, observations: list[Observation]) -> list[Observation]:
-        if self.options.ignore_attributed:
-            return [o for o in observations if o.attributed_to is None]
-        return observations
+        return _kept(observations, self.options)
 
     def _wanted(self, coalitions: Sequence[str]) -> bool:
         wanted = self.options.coalitions
@@ -429,7 +439,7 @@ def detect(
         )
         subjects = subjects_of(con, ids)
         det.load_alerts(subjects.keys())
-        variant = "unattributed" if opts.ignore_attributed else "all"
+        variant = _variant(opts)
         replays = _Replays(load_tails(con, subjects.keys(), variant), det._keep)
         # memberships first: a join and the count it implies read in that order
         members = replays.statuses(
@@ -504,12 +514,10 @@ def build_tails(
     or an upgrade, so the next runs resume everywhere. Returns how many subjects.
     """
     opts = options or AlertOptions()
-    variant = "unattributed" if opts.ignore_attributed else "all"
+    variant = _variant(opts)
 
     def keep(observations: list[Observation]) -> list[Observation]:
-        if opts.ignore_attributed:
-            return [o for o in observations if o.attributed_to is None]
-        return observations
+        return _kept(observations, opts)
 
     subjects = all_subjects(con)
     done = 0
