@@ -103,21 +103,40 @@ def _published(rng: random.Random, clock: datetime, earlier: list[datetime]) -> 
 
 
 class _Scenario:
-    def __init__(self, seed: int) -> None:
+    """`changing`: the alert options change between runs too (a user editing the
+    configuration): attributed claims kept or dropped, `min_sources`, a coalition
+    filter. Runs per scenario: 10, or `runs`."""
+
+    def __init__(self, seed: int, *, changing: bool = False, runs: int = 10) -> None:
         self.rng = random.Random(seed)
-        self.options = AlertOptions(
-            min_sources=self.rng.choice([1, 1, 2]),
-            ignore_attributed=self.rng.random() < 0.3,
-        )
+        self.changing = changing
+        self.runs = runs
+        self.options = self._options()
         self.pages: dict[str, tuple[Article, list[Claim]]] = {}
         self.times: list[datetime] = []
         self.number = 0
 
+    def _options(self) -> AlertOptions:
+        rng = self.rng
+        options = AlertOptions(
+            min_sources=rng.choice([1, 1, 2]),
+            ignore_attributed=rng.random() < 0.3,
+        )
+        if self.changing:
+            options = AlertOptions(
+                min_sources=options.min_sources,
+                ignore_attributed=rng.random() < 0.5,
+                coalitions=rng.choice([None, None, {COALITIONS[0]}]),
+            )
+        return options
+
     def steps(self) -> Iterator[tuple[str, Any]]:
         rng = self.rng
         clock = START
-        for run in range(10):
+        for run in range(self.runs):
             clock += timedelta(hours=rng.randint(1, 30))
+            if self.changing and run and rng.random() < 0.5:
+                self.options = self._options()
             if run == 6:
                 yield "actor", None  # the agency now stands for Kenya
             if run > 2 and self.pages and rng.random() < 0.4:
@@ -153,8 +172,8 @@ class _Scenario:
         return self.number
 
 
-def _play(db: Path, seed: int, *, forget: bool) -> None:
-    scenario = _Scenario(seed)
+def _play(db: Path, seed: int, *, forget: bool, changing: bool = False, runs: int = 10) -> None:
+    scenario = _Scenario(seed, changing=changing, runs=runs)
     with open_writer(db) as con:
         for step, payload in scenario.steps():
             if forget:
@@ -235,6 +254,149 @@ def test_resuming_from_stored_tails_matches_a_full_replay(
     assert ours["alerts"], "the scenario raised no alert at all"
     assert ours == theirs
     assert any(resumed), "no subject went on from its stored tail"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_settled_tails_match_a_full_replay_when_the_options_change(
+    seed: int, template: Path, tmp_path: Path
+) -> None:
+    """Settled tails keep no supporters; they stay right when the configuration
+    changes between runs (attributed claims dropped then kept again can announce
+    another state, after which a tail settled by the former alert is not gone on
+    from). Longer scenarios, so that states are restated after their alert."""
+    incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
+    shutil.copy(template, incremental)
+    shutil.copy(template, full)
+    _play(incremental, seed, forget=False, changing=True, runs=18)
+    _play(full, seed, forget=True, changing=True, runs=18)
+    ours, theirs = _outcome(incremental), _outcome(full)
+    assert ours["alerts"], "the scenario raised no alert at all"
+    assert ours == theirs
+    con = duckdb.connect(str(incremental), read_only=True)
+    try:
+        settled = con.execute(
+            "SELECT count(*) FILTER (WHERE (tail->>'settled')::BOOLEAN), count(*)"
+            " FROM subject_state"
+        ).fetchone()
+    finally:
+        con.close()
+    assert settled is not None and 0 < settled[0] < settled[1], settled
+
+
+def _restate(
+    db: Path, runs: int, *, baseline_first: bool, forget: bool = False, first: int = 0
+) -> list[int]:
+    """A partnership, a count and a membership restated by a new outlet every run (the
+    count moves once, 12 -> 13, unless the first read is a baseline); the size of the
+    largest stored tail after every run."""
+    sizes: list[int] = []
+    with open_writer(db) as con:
+        for run in range(first, first + runs):
+            if forget:
+                con.execute("DELETE FROM subject_state")
+            at = START + timedelta(days=run)
+            figure = 12 if run == 1 and not baseline_first else 13
+            claims = [
+                Claim(
+                    kind="partnership",
+                    sentence="Two agencies work together.",
+                    span=(0, 5),
+                    actors=("chile", "peru"),
+                    topic="lunar landers",
+                ),
+                Claim(
+                    kind="member_count",
+                    sentence=f"The pact has {figure} members.",
+                    span=(0, 5),
+                    coalition="orbit-club",
+                    value=figure,
+                    low=figure,
+                    high=figure,
+                ),
+                Claim(
+                    kind="joined",
+                    sentence="Oman is in the pact.",
+                    span=(0, 5),
+                    coalition="orbit-club",
+                    actor="oman",
+                ),
+            ]
+            article = Article(f"https://outlet-{run}.example/a", f"Report {run}", at, f"R {run}.")
+            record_and_detect(
+                con,
+                f"outlet-{run}",
+                [(article, claims)],
+                extractor_version="t",
+                fetched_at=at,
+                baseline=baseline_first and run == 0,
+                channels=["console"],
+                options=AlertOptions(),
+                now=at,
+            )
+            row = con.execute("SELECT max(length(tail::VARCHAR)) FROM subject_state").fetchone()
+            sizes.append(int(row[0]) if row and row[0] is not None else 0)
+    return sizes
+
+
+@pytest.mark.parametrize("baseline_first", [False, True])
+def test_a_state_restated_for_long_keeps_a_tail_of_constant_size(
+    baseline_first: bool, template: Path, tmp_path: Path
+) -> None:
+    """Once a state is announced (or a baseline read knew it), restating it adds no
+    supporter to its tail: the tail keeps its size however long the state holds, and
+    the alerts and evidence are what a full replay gives."""
+    db, full = tmp_path / "w.duckdb", tmp_path / "full.duckdb"
+    shutil.copy(template, db)
+    shutil.copy(template, full)
+    sizes = _restate(db, 14, baseline_first=baseline_first)
+    _restate(full, 14, baseline_first=baseline_first, forget=True)
+    # the same size from the fourth run on (a longer article id at most adds digits)
+    assert max(sizes[3:]) - min(sizes[3:]) <= 4, sizes
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tails = con.execute(
+            "SELECT subject, tail->>'settled', json_array_length(tail->'supporters')"
+            " FROM subject_state ORDER BY subject"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(tails) == 3 and all(t[1] == "true" and t[2] == 0 for t in tails), tails
+    ours, theirs = _outcome(db), _outcome(full)
+    assert ours == theirs
+    if not baseline_first:  # each state announced once, then 12 more outlets as evidence
+        assert len(ours["alerts"]) == 3 + 1  # partnership, membership, count 13 and its 12
+        assert len(ours["evidence"]) > 3 * 12
+
+
+def test_a_tail_settled_by_an_alert_that_is_gone_is_not_gone_on_from(
+    template: Path, tmp_path: Path
+) -> None:
+    """An operator deletes an alert by hand (to have it raised again): the tail it
+    settled no longer holds the evidence a new alert needs, so the subject is
+    replayed whole and the alert comes back with every report, as a full replay
+    would raise it."""
+    db, full = tmp_path / "w.duckdb", tmp_path / "full.duckdb"
+    shutil.copy(template, db)
+    shutil.copy(template, full)
+    for path, forget in ((db, False), (full, True)):
+        _restate(path, 6, baseline_first=False, forget=forget)
+        with open_writer(path) as con:
+            for table, column in (
+                ("deliveries", "alert_id"),
+                ("alert_evidence", "alert_id"),
+                ("alerts", "id"),
+            ):
+                con.execute(
+                    f"DELETE FROM {table} WHERE {column} IN"
+                    " (SELECT id FROM alerts WHERE subject LIKE 'partnership:%')"
+                )
+        _restate(path, 2, baseline_first=False, forget=forget, first=6)
+    ours = _outcome(db)
+    assert ours == _outcome(full)
+    raised_again = [a for a in ours["alerts"] if str(a[3]).startswith("partnership:")]
+    assert len(raised_again) == 1
+    evidence = [e for e in ours["evidence"] if e[0] == raised_again[0][1]]
+    assert len(evidence) == 8  # every outlet since the first, not only the last run's
 
 
 def test_build_tails_lets_the_next_run_resume_everywhere(

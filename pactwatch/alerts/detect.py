@@ -177,6 +177,17 @@ class _Detector:
             return obs.source in self.baseline_sources or obs.baseline
         return obs.baseline
 
+    def _baseline(self, seg: Segment) -> bool:
+        return (
+            seg.baseline_known
+            or any(s.baseline for s in seg.earlier)
+            or any(self._is_baseline(o) for o in seg.supporters)
+        )
+
+    def settled(self, tails: Mapping[str, Tail]) -> dict[str, dict[str, Any]]:
+        """The tails to store, judged after this run's alerts (see `_settle`)."""
+        return _settle(tails, self.latest, self._baseline)
+
     def _keep(self, observations: list[Observation]) -> list[Observation]:
         return _kept(observations, self.options)
 
@@ -212,9 +223,7 @@ class _Detector:
             if latest is not None and latest[1] == seg.state_key:
                 self._evidence(latest[0], [o for o in seg.supporters if o.article_id in fresh])
                 continue
-            if any(self._is_baseline(o) for o in seg.supporters) or any(
-                s.baseline for s in seg.earlier
-            ):
+            if self._baseline(seg):
                 continue  # a baseline read already knew this state: not news
             if not self._wanted(filter_on):
                 continue
@@ -343,6 +352,30 @@ def _describe(seg: Segment) -> tuple[dict[str, Any], dict[str, Any]]:
     return previous, current
 
 
+def _latest_alerts(
+    con: duckdb.DuckDBPyConnection, subjects: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    """Each subject's latest alert: (alert id, state key)."""
+    return {row.subject: (row.latest_id, row.state_key) for row in announced(con, subjects)}
+
+
+def _settle(
+    tails: Mapping[str, Tail],
+    latest: Mapping[str, tuple[str, str]],
+    baseline: Callable[[Segment], bool],
+) -> dict[str, dict[str, Any]]:
+    """The tails as stored, each settled (its supporters dropped) when its segment can
+    raise nothing more: its state is the subject's latest alert's, or a baseline
+    read knew it, or it is a count's first segment (`Tail.settle`)."""
+    out = {}
+    for name, tail in tails.items():
+        known = latest.get(name)
+        announced_by = known[0] if known and known[1] == tail.segment.state_key else None
+        tail.settle(announced_by=announced_by, baseline=baseline(tail.segment))
+        out[name] = tail.as_json()
+    return out
+
+
 class _Replays:
     """Each subject's segments: replayed on from its stored tail when every new
     observation comes after it, else from its whole history (read in one query per
@@ -352,14 +385,24 @@ class _Replays:
         self,
         stored: dict[str, dict[str, Any]],
         keep: Callable[[list[Observation]], list[Observation]],
+        latest: Mapping[str, tuple[str, str]],
     ) -> None:
         self.stored = stored
         self.keep = keep
-        self.tails: dict[str, dict[str, Any]] = {}
+        self.latest = latest
+        self.tails: dict[str, Tail] = {}
 
     def _tail(self, key: str) -> Tail | None:
+        """The stored tail, if it can be gone on from: a tail settled by an alert only
+        while that alert is still the subject's latest (options replayed differently
+        since, e.g. attributed claims dropped, may have announced another state)."""
         data = self.stored.get(key)
-        return Tail.from_json(data) if data is not None else None
+        tail = Tail.from_json(data) if data is not None else None
+        if tail is not None and tail.announced_by is not None:
+            latest = self.latest.get(key)
+            if latest is None or latest[0] != tail.announced_by:
+                return None
+        return tail
 
     def _run(
         self,
@@ -387,7 +430,7 @@ class _Replays:
             history = fresh[subject] if start is not None else list(replayed.get(subject, []))
             segments, tail = replay(self.keep(history), start)
             if tail is not None:
-                self.tails[name(subject)] = tail.as_json()
+                self.tails[name(subject)] = tail
             out.append((subject, segments))
         return out
 
@@ -440,7 +483,7 @@ def detect(
         subjects = subjects_of(con, ids)
         det.load_alerts(subjects.keys())
         variant = _variant(opts)
-        replays = _Replays(load_tails(con, subjects.keys(), variant), det._keep)
+        replays = _Replays(load_tails(con, subjects.keys(), variant), det._keep, det.latest)
         # memberships first: a join and the count it implies read in that order
         members = replays.statuses(
             "membership",
@@ -489,9 +532,13 @@ def detect(
                 filter_on=[a, b],
                 needs_previous=False,
             )
-        save_tails(con, replays.tails, variant, now=now)
+        save_tails(con, det.settled(replays.tails), variant, now=now)
         det.flush()
     return det.created
+
+
+def _any_baseline(seg: Segment) -> bool:
+    return seg.baseline
 
 
 def _already(
@@ -526,7 +573,7 @@ def build_tails(
         members = sorted(subjects.members)
         pairs = sorted(subjects.pairs)
         for lo in range(0, max(len(counts), len(members), len(pairs)), chunk):
-            replays = _Replays({}, keep)
+            replays = _Replays({}, keep, {})
             part_c, part_m, part_p = (
                 set(counts[lo : lo + chunk]),
                 set(members[lo : lo + chunk]),
@@ -539,6 +586,7 @@ def build_tails(
             replays.counts(c_obs, _already(c_obs))
             replays.statuses("membership", m_obs, _already(m_obs))
             replays.statuses("partnership", p_obs, _already(p_obs))
-            save_tails(con, replays.tails, variant, now=now)
+            latest = _latest_alerts(con, list(replays.tails))
+            save_tails(con, _settle(replays.tails, latest, _any_baseline), variant, now=now)
             done += len(replays.tails)
     return done

@@ -13,6 +13,10 @@ needs when every observation it brings comes after that key (`resumable`). The
 tail serialises to JSON for the warehouse's `subject_state` table; supporters of
 the restored segment come back as `Supporter` references (enough to count
 outlets, and to find the claim again when it becomes evidence).
+
+A segment that can never raise an alert again needs none of them: detection
+`settle`s its tail (the state was announced by a given alert, or a baseline read
+knew it), so a state restated for years keeps a tail of constant size.
 """
 
 from __future__ import annotations
@@ -139,6 +143,8 @@ class Segment:
     seen: list[Observation] = field(default_factory=list)
     # supporters from an earlier replay this one went on from (see Tail)
     earlier: list[Supporter] = field(default_factory=list)
+    # a baseline read restated it in an earlier replay whose supporters were dropped
+    baseline_known: bool = False
 
     @property
     def state_key(self) -> str:
@@ -160,6 +166,15 @@ class Segment:
         stories |= {s.story for s in self.earlier}
         return min(len(self.sources), len(stories))
 
+    @property
+    def baseline(self) -> bool:
+        """Whether a baseline read reported this state (it is not news then)."""
+        return (
+            self.baseline_known
+            or any(s.baseline for s in self.earlier)
+            or any(o.baseline for o in self.supporters)
+        )
+
     def all_supporters(self) -> list[Supporter]:
         return [*self.earlier, *(Supporter.of(o) for o in self.supporters)]
 
@@ -168,19 +183,41 @@ Order = tuple[datetime, int, datetime, str]
 
 # Bumped whenever the tail's JSON changes shape: a stored tail of another format
 # is ignored (that subject is replayed whole once and its tail written anew).
-TAIL_FORMAT = 1
+TAIL_FORMAT = 2
 
 
 @dataclass(slots=True)
 class Tail:
     """Where a subject's replay stopped: its last segment, the count it had settled
     on (counts only; an exact figure inside a range refines it without a new
-    segment) and the order key of the last observation it replayed."""
+    segment) and the order key of the last observation it replayed.
+
+    A settled tail keeps no supporters: its segment can raise nothing any more.
+    `announced_by` is the alert that announced its state (a later run goes on from
+    the tail only while that alert is still the subject's latest); `baseline` says
+    a baseline read knew the state; a count's first segment (no previous figure)
+    never raises either."""
 
     last: Order
     segment: Segment
     current: Count | None = None
     current_obs: Observation | None = None
+    settled: bool = False
+    announced_by: str | None = None
+
+    def settle(self, *, announced_by: str | None, baseline: bool) -> bool:
+        """Drop the segment's supporters when it can never raise again: a `baseline`
+        read knew the state, or the state is `announced_by` that alert (the subject's
+        latest), or it is a count's first segment. Returns whether it settled."""
+        seg = self.segment
+        if baseline:
+            seg.baseline_known = True
+        elif announced_by is not None:
+            self.announced_by = announced_by
+        elif not (isinstance(seg.state, Count) and seg.previous is None):
+            return False
+        self.settled = True
+        return True
 
     def as_json(self) -> dict[str, Any]:
         seg = self.segment
@@ -191,7 +228,10 @@ class Tail:
             "previous": _state_out(seg.previous),
             "previous_obs": _obs_out(seg.previous_obs),
             "changer": _obs_out(seg.changer),
-            "supporters": [list(s) for s in seg.all_supporters()],
+            "supporters": [] if self.settled else [list(s) for s in seg.all_supporters()],
+            "settled": self.settled,
+            "baseline": seg.baseline_known,
+            "announced_by": self.announced_by,
             "current": _state_out(self.current),
             "current_obs": _obs_out(self.current_obs),
         }
@@ -222,13 +262,17 @@ class Tail:
                 Supporter(str(a), str(c), str(s), str(t), bool(b))
                 for a, c, s, t, b in data["supporters"]
             ],
+            baseline_known=bool(data["baseline"]),
         )
+        announced_by = data["announced_by"]
         t, point, fetched, article = data["last"]
         return cls(
             (_time_in(t), int(point), _time_in(fetched), str(article)),
             segment,
             current if isinstance(current, Count) else None,
             _obs_in(data["current_obs"]),
+            settled=bool(data["settled"]),
+            announced_by=None if announced_by is None else str(announced_by),
         )
 
 
@@ -335,7 +379,14 @@ def _restored(tail: Tail | None) -> list[Segment]:
         return []
     seg = tail.segment
     return [
-        Segment(seg.state, seg.previous, seg.previous_obs, seg.changer, earlier=list(seg.earlier))
+        Segment(
+            seg.state,
+            seg.previous,
+            seg.previous_obs,
+            seg.changer,
+            earlier=list(seg.earlier),
+            baseline_known=seg.baseline_known,
+        )
     ]
 
 

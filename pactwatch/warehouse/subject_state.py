@@ -50,14 +50,13 @@ def save_tails(
     *,
     now: datetime,
 ) -> None:
-    """Replace the tails of these subjects for `variant` (callers hold the writer lock)."""
+    """Store the tails of these subjects replayed as `variant` (callers hold the writer
+    lock). Their tails of any other variant go: those replays did not see the claims
+    this one did, so going on from them later would skip these claims."""
     if not tails:
         return
     subjects = list(tails)
-    con.execute(
-        f"DELETE FROM subject_state WHERE subject IN {IN_TEXTS} AND variant = ?",
-        [texts(subjects), variant],
-    )
+    con.execute(f"DELETE FROM subject_state WHERE subject IN {IN_TEXTS}", [texts(subjects)])
     con.execute(
         "INSERT INTO subject_state (subject, variant, tail, updated_at)"
         " SELECT s, ?, t::JSON, ? FROM (SELECT unnest(string_split(?, chr(31))) AS s,"
