@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from pactwatch.flows.serve import stop_server
+from pactwatch.flows.prefect_api import stop_session
 
 from .clirun import clean_env
 
@@ -106,7 +106,7 @@ def stop_group(proc: subprocess.Popen[bytes], *, timeout: float = 15) -> None:
     """SIGTERM to the worker's whole group (the flow runs it started too), SIGKILL
     after `timeout` and to whatever of the group is left: `pactwatch serve`'s own way
     of stopping the servers it starts."""
-    stop_server(proc, timeout=timeout)
+    stop_session(proc, timeout=timeout)
 
 
 def wait_for_workers(api: str, pool: str, count: int, *, timeout: float) -> None:

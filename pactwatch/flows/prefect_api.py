@@ -159,16 +159,22 @@ class LocalApi:
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM to its whole session, SIGKILL after `timeout`. Safe to call twice."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
+        if proc is not None:
+            stop_session(proc, timeout=timeout)
+
+
+def stop_session(proc: subprocess.Popen[bytes], *, timeout: float = 5.0) -> None:
+    """SIGTERM to a server's whole session (it was started as a session leader),
+    SIGKILL after `timeout` and to whatever of the session is left once it exited
+    (a child the server did not reap). Safe to repeat."""
+    if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def cancel_flow_run(api: str, flow_run_id: str, message: str, *, timeout: float = 2.0) -> bool:

@@ -35,6 +35,7 @@ from .prefect_api import (
     clear_scheduled_runs,
     crash_unfinished_runs,
     orphan_proof,
+    stop_session,
     warehouse_home,
 )
 
@@ -92,23 +93,11 @@ def local_prefect_server(*, home: Path, startup_timeout: float = 120.0) -> Itera
             time.sleep(0.5)
         yield api
     finally:
-        stop_server(proc)
+        stop_session(proc)
         log.close()
 
 
 _servers: list[subprocess.Popen[bytes]] = []
-
-
-def stop_server(proc: subprocess.Popen[bytes], *, timeout: float = 5.0) -> None:
-    """SIGTERM to the server's whole session, SIGKILL after `timeout`. Safe to repeat."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=timeout)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)  # whatever of the session is left
-    proc.wait()
 
 
 def _mute_prefect() -> None:
@@ -194,7 +183,7 @@ class _Stopper:
                 cleanup()
         stop_descendants(timeout=2.0)
         for proc in list(_servers):
-            stop_server(proc, timeout=1.0)
+            stop_session(proc, timeout=1.0)
         self.say("stopped")
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.flush()
