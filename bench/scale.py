@@ -474,6 +474,10 @@ def detection_and_queries(
     first, second = _new_batch(new, 12, first_at), _new_batch(new, 13, second_at)
     times: dict[tuple[str, int], float] = {}
     extra: dict[str, dict[str, Any]] = {state: {} for state in HISTORY_STATES}
+    started = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
     for size in (small, big):
         loaded = work / f"history-{size}.duckdb"
         t0 = time.perf_counter()
@@ -521,6 +525,10 @@ def detection_and_queries(
         "history": "read as a baseline",
         **figures("baseline"),
         "unannounced_history": figures("unannounced"),
+        "machine": {
+            **started,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
     }
     queries(work / f"history-{big}-baseline-run.duckdb", big, results)
 
