@@ -319,3 +319,31 @@ def test_a_warehouse_at_011_upgrades_with_every_former_row(
     assert loaded["member_count_rows"] == len(former)
     with open_reader(new) as con:
         assert _multiset(con, "SELECT * FROM member_counts") == former
+
+
+@pytest.mark.integration
+def test_the_rows_are_kept_on_a_lake(pg_cluster: Any, tmp_path: Path) -> None:
+    """The same writes on a DuckLake warehouse (PostgreSQL catalog, Parquet data):
+    migration 012 applies there, and new, re-read, changed and re-extracted pages
+    keep the rows the former view gives."""
+    from .test_lake import lake_of, lake_section
+
+    lake = lake_of(lake_section(pg_cluster, tmp_path / "data"))
+    undated = _page("undated", None, "No date on this page.")
+    dated = _page("dated", T0, "Dated in the page.")
+    later = T0 + timedelta(hours=6)
+    with open_writer(lake) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        _store(con, [(undated, [_count(14), _count(0, 50, ordinal=15)]), (dated, [_count(12)])], T0)
+        assert rows_differ(con) == []
+        _store(con, [(undated, []), (dated, [])], later)  # unchanged: claims kept
+        assert rows_differ(con) == []
+        assert _as_of(con) == {"undated": {later}, "dated": {T0}}
+        _store(con, [(_page("dated", T0, "Dated, and changed."), [_count(13)])], later)
+        row = con.execute("SELECT id FROM articles WHERE url LIKE '%/undated'").fetchone()
+        assert row is not None
+        replace_claims(con, str(row[0]), [_count(16), _count(0, 40, ordinal=17)], "v2", now=later)
+        assert rows_differ(con) == []
+        assert sorted(
+            con.execute("SELECT value, basis, as_of FROM member_counts").fetchall(), key=repr
+        ) == sorted([(13, "stated", T0), (16, "stated", later), (17, "ordinal", later)], key=repr)
