@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pactwatch.warehouse.count_rows import refresh_count_rows
 from pactwatch.warehouse.db import open_writer
 
 pytestmark = pytest.mark.integration
@@ -78,6 +79,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
             " sentence, created_at) VALUES ('c1', 'art1', 'member_count', 'ilrs', 14, 14, 14,"
             " 'asserted', 'The ILRS has 14 members.', TIMESTAMPTZ '2026-11-22 08:01:00+00')"
         )
+        refresh_count_rows(con, ["art1"])  # what the writers do after storing claims
     (folder / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
     other = duckdb.connect(str(folder / "other.duckdb"))
     other.execute("CREATE TABLE t AS SELECT 1 AS a")

@@ -24,7 +24,8 @@ from pactwatch.parsers.stories import (
 )
 from pactwatch.warehouse.actors import add_organisations
 from pactwatch.warehouse.batch import IN_TEXTS, columns_of, insert_rows, texts
-from pactwatch.warehouse.claims import ClaimRow, claim_rows, insert_claims, sha_id
+from pactwatch.warehouse.claims import ClaimRow, claim_rows, delete_claims, insert_claims, sha_id
+from pactwatch.warehouse.count_rows import retime_count_rows
 from pactwatch.warehouse.db import transaction
 from pactwatch.warehouse.subject_state import forget_subjects_of, undated_or_tied
 
@@ -207,15 +208,15 @@ def store_articles(
                 f"UPDATE articles SET fetched_at = ? WHERE id IN {IN_TEXTS}",
                 [now, texts(touched)],
             )
+            # the count rows of undated ones are judged by that time
+            retime_count_rows(con, touched)
         if changed_rows:
             ids = [r.id for r in changed_rows]
             forget_subjects_of(con, ids)
-            con.execute(
-                "DELETE FROM claims WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-            )
-            con.execute("DELETE FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            delete_claims(con, ids)
+            con.execute(f"DELETE FROM articles WHERE id IN {IN_TEXTS}", [texts(ids)])
         insert_rows(con, "articles", _ARTICLE_COLUMNS, new_rows + changed_rows)
-        insert_claims(con, claims_out)
+        insert_claims(con, claims_out)  # with their member_count_rows
         add_organisations(con, organisations)
     return StoreResult(
         article_ids=article_ids,

@@ -14,11 +14,20 @@ from pactwatch.parsers.event_dates import first_day
 from pactwatch.parsers.model import Claim
 from pactwatch.parsers.organisations import actors_in_claims
 from pactwatch.warehouse.actors import add_organisations
-from pactwatch.warehouse.batch import columns_of, insert_rows
+from pactwatch.warehouse.batch import IN_TEXTS, columns_of, insert_rows, texts
+from pactwatch.warehouse.count_rows import refresh_count_rows
 from pactwatch.warehouse.db import transaction
 from pactwatch.warehouse.subject_state import forget_subjects_of
 
-__all__ = ["ClaimRow", "claim_id_for", "claim_rows", "insert_claims", "replace_claims", "sha_id"]
+__all__ = [
+    "ClaimRow",
+    "claim_id_for",
+    "claim_rows",
+    "delete_claims",
+    "insert_claims",
+    "replace_claims",
+    "sha_id",
+]
 
 
 def sha_id(*parts: object) -> str:
@@ -134,7 +143,18 @@ def claim_rows(
 
 
 def insert_claims(con: duckdb.DuckDBPyConnection, rows: Sequence[ClaimRow]) -> None:
+    """Insert claims of stored articles (store the articles first) and the
+    `member_count_rows` of those articles with them."""
     insert_rows(con, "claims", _CLAIM_COLUMNS, rows)
+    refresh_count_rows(con, [r.article_id for r in rows])
+
+
+def delete_claims(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
+    """Delete every claim of these articles, and their `member_count_rows`."""
+    if not article_ids:
+        return
+    con.execute(f"DELETE FROM claims WHERE article_id IN {IN_TEXTS}", [texts(article_ids)])
+    refresh_count_rows(con, article_ids)
 
 
 def replace_claims(
@@ -167,7 +187,7 @@ def replace_claims(
             )
             return []
         forget_subjects_of(con, [article_id])
-        con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
+        delete_claims(con, [article_id])
         insert_claims(con, rows)
         text = con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
         add_organisations(con, actors_in_claims(claims, text=str(text[0]) if text else None))

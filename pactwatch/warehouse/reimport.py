@@ -14,8 +14,10 @@ then, with this pactwatch,
 creates NEW.duckdb with every migration of this pactwatch (its tables, views and
 descriptions; an export keeps no descriptions) and loads each table's rows from
 DIR by column name, ids and all. A column the export lacks (it came from an
-older schema) is left empty; `schema_migrations` is this pactwatch's own. A
-failure removes NEW.duckdb again and leaves DIR as it was.
+older schema) is left empty; `schema_migrations` is this pactwatch's own, and
+`member_count_rows` (derived from claims and articles; an older export has none)
+is made again from the claims and articles loaded. A failure removes NEW.duckdb
+again and leaves DIR as it was.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from pathlib import Path
 import duckdb
 
 from pactwatch.errors import PactwatchError, UsageError
+from pactwatch.warehouse.count_rows import rebuild_count_rows
 from pactwatch.warehouse.db import open_writer
 
 __all__ = ["reimport"]
 
 _OWN = "schema_migrations"
+_DERIVED = "member_count_rows"
 
 
 def reimport(export_dir: Path, target: Path) -> dict[str, int]:
@@ -66,6 +70,8 @@ def _load(export_dir: Path, target: Path) -> dict[str, int]:
         ]
         con.execute("BEGIN")
         for table in tables:
+            if table == _DERIVED:
+                continue
             parquet = export_dir / f"{table}.parquet"
             if not parquet.is_file():  # a table the exporting schema did not have yet
                 loaded[table] = 0
@@ -79,6 +85,10 @@ def _load(export_dir: Path, target: Path) -> dict[str, int]:
                 raise UsageError(f"{parquet}: cannot load into {table}: {first}") from None
             count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             loaded[table] = int(count[0]) if count else 0
+        if _DERIVED in tables:
+            rebuild_count_rows(con)
+            count = con.execute(f"SELECT count(*) FROM {_DERIVED}").fetchone()
+            loaded[_DERIVED] = int(count[0]) if count else 0
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     return loaded
