@@ -293,8 +293,10 @@ def test_a_warehouse_at_011_upgrades_with_every_former_row(
         con.execute(f"EXPORT DATABASE '{export}' (FORMAT parquet)")
     assert not (export / "member_count_rows.parquet").exists()
 
-    with open_writer(db) as con:  # migration 012 runs here
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (12,)
+    with open_writer(db) as con:  # migration 012 (and every later one) runs here
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (
+            migrate_module.latest_version(),
+        )
         assert _multiset(con, "SELECT * FROM member_count_rows") == former
         assert _multiset(con, "SELECT * FROM member_counts") == former
         _same_state(con, state)

@@ -1,4 +1,5 @@
-"""Migration 011 computes the state views once instead of three times: every row must
+"""Migrations 011 and 013 compute the state views once instead of three times, and pick
+each subject's latest claim with one arg_max: every row must
 be what the definitions it replaced (migrations 002 and 007) give.
 
 The former definitions are read from the migration files themselves and created

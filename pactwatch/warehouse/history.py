@@ -161,8 +161,9 @@ _MEMBERSHIP_COLUMNS = (
 _PARTNERSHIP_ROWS = (
     "WITH pc AS (SELECT * FROM claims c WHERE c.kind IN ('partnership', 'partnership_ended')"
     " AND c.modality = 'asserted' AND {where}),"
-    " ua AS (SELECT DISTINCT pc.id AS claim_id, coalesce(x.stands_for, u.actor) AS actor"
-    " FROM pc CROSS JOIN unnest(pc.actors) AS u(actor) LEFT JOIN actors x ON x.id = u.actor)"
+    " ua AS (SELECT DISTINCT u.claim_id, coalesce(x.stands_for, u.actor) AS actor"
+    " FROM (SELECT pc.id AS claim_id, unnest(pc.actors) AS actor FROM pc) AS u"
+    " LEFT JOIN actors x ON x.id = u.actor)"
     " SELECT {columns} FROM ua p JOIN ua q ON q.claim_id = p.claim_id AND p.actor < q.actor"
     " JOIN pc c ON c.id = p.claim_id JOIN articles a ON a.id = c.article_id"
 )
