@@ -38,6 +38,45 @@ def _former(view: str) -> str:
     return match.group(1)
 
 
+# current_state's count columns; the rest of the row must equal the former one
+_COUNT_COLUMNS = ("value", "low", "high", "approx", "count_article_url")
+
+
+def _differ(con: duckdb.DuckDBPyConnection, view: str) -> int:
+    """Rows in one of `view` and `former_<view>` but not the other, as multisets.
+
+    For `current_state` every column but the count's is compared so; the former
+    definition picked between counts tied on time and figure in scan order, and
+    migration 013 breaks that tie by the claim id, so the count columns are
+    compared with the latest asserted count by (as_of, figure, claim id) instead."""
+    if view != "current_state":
+        row = con.execute(
+            f"SELECT count(*) FROM ((SELECT * FROM former_{view} EXCEPT ALL"
+            f" SELECT * FROM {view}) UNION ALL (SELECT * FROM {view} EXCEPT ALL"
+            f" SELECT * FROM former_{view}))"
+        ).fetchone()
+        return int(row[0]) if row else -1
+    rest = "coalition, members_known, as_of"
+    row = con.execute(
+        f"SELECT count(*) FROM ((SELECT {rest} FROM former_current_state EXCEPT ALL"
+        f" SELECT {rest} FROM current_state) UNION ALL (SELECT {rest} FROM current_state"
+        f" EXCEPT ALL SELECT {rest} FROM former_current_state))"
+    ).fetchone()
+    counts = ", ".join(_COUNT_COLUMNS)
+    expected = con.execute(
+        "SELECT k.coalition, e.value, e.low, e.high, e.approx, e.article_url"
+        " FROM (SELECT DISTINCT coalition FROM current_state) AS k LEFT JOIN ("
+        "  SELECT * FROM member_counts WHERE modality = 'asserted'"
+        "  QUALIFY row_number() OVER (PARTITION BY coalition ORDER BY as_of DESC,"
+        "   coalesce(value, low, high, -1) DESC, claim_id DESC) = 1"
+        " ) AS e ON e.coalition = k.coalition ORDER BY k.coalition"
+    ).fetchall()
+    shown = con.execute(
+        f"SELECT coalition, {counts} FROM current_state ORDER BY coalition"
+    ).fetchall()
+    return (int(row[0]) if row else -1) + sum(a != b for a, b in zip(expected, shown, strict=True))
+
+
 @pytest.mark.parametrize("seed", [1, 5, 9, 12])
 def test_state_views_keep_every_row(seed: int, template: Path, tmp_path: Path) -> None:  # noqa: F811
     db = tmp_path / "w.duckdb"
@@ -59,12 +98,7 @@ def test_state_views_keep_every_row(seed: int, template: Path, tmp_path: Path) -
         for view in VIEWS:
             rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()
             assert rows is not None and rows[0] > 0, view
-            differ = con.execute(
-                f"SELECT count(*) FROM ((SELECT * FROM former_{view} EXCEPT ALL"
-                f" SELECT * FROM {view}) UNION ALL (SELECT * FROM {view} EXCEPT ALL"
-                f" SELECT * FROM former_{view}))"
-            ).fetchone()
-            assert differ == (0,), view
+            assert _differ(con, view) == 0, view
             assert [c[0] for c in con.execute(f"DESCRIBE former_{view}").fetchall()] == [
                 c[0] for c in con.execute(f"DESCRIBE {view}").fetchall()
             ]
@@ -143,10 +177,68 @@ def test_ties_break_as_before(template: Path, tmp_path: Path) -> None:  # noqa: 
         assert statuses["kenya"] == "member" and statuses["chile"] == "left"
         assert con.execute("SELECT status FROM partnerships").fetchall() == [("ended",)]
         for view in VIEWS:
-            assert con.execute(
-                f"SELECT count(*) FROM ((SELECT * FROM former_{view} EXCEPT ALL"
-                f" SELECT * FROM {view}) UNION ALL (SELECT * FROM {view} EXCEPT ALL"
-                f" SELECT * FROM former_{view}))"
-            ).fetchone() == (0,), view
+            assert _differ(con, view) == 0, view
+    finally:
+        con.close()
+
+
+def test_a_count_tied_on_time_and_figure_is_the_highest_claim_id(
+    template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Five outlets give each of four coalitions one figure at one instant:
+    `current_state` shows, for each, the count of the highest claim id, read after
+    read (it used to be whichever the scan met first)."""
+    from datetime import UTC, datetime
+
+    from pactwatch.alerts.options import AlertOptions
+    from pactwatch.flows.record import record_and_detect
+    from pactwatch.parsers.model import Article, Claim
+    from pactwatch.warehouse.db import open_writer
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(template, db)
+    at = datetime(2026, 4, 9, 6, 0, tzinfo=UTC)
+    coalitions = ("pact-one", "pact-two", "pact-three", "pact-four")
+    with open_writer(db) as con:
+        for outlet in range(5):
+            claims = [
+                Claim(
+                    kind="member_count",
+                    sentence=f"{name} has 21 members, outlet {outlet} says.",
+                    span=(0, 9),
+                    coalition=name,
+                    value=21,
+                    low=21,
+                    high=21,
+                )
+                for name in coalitions
+            ]
+            article = Article(f"https://outlet{outlet}.example/tally", "Tally", at, f"T{outlet}.")
+            record_and_detect(
+                con,
+                f"outlet-{outlet}",
+                [(article, claims)],
+                extractor_version="t",
+                fetched_at=at,
+                baseline=False,
+                channels=[],
+                options=AlertOptions(),
+                now=at,
+            )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        expected = dict(
+            con.execute(
+                "SELECT coalition, arg_max(article_url, claim_id) FROM member_counts"
+                " GROUP BY coalition"
+            ).fetchall()
+        )
+        assert len(set(expected.values())) > 1  # not one outlet winning everywhere
+        for _ in range(3):
+            shown = dict(
+                con.execute("SELECT coalition, count_article_url FROM current_state").fetchall()
+            )
+            assert shown == expected
     finally:
         con.close()

@@ -9,8 +9,13 @@
 -- - the latest claim's article was fetched by joining every claim to its article
 --   before keeping the few latest; the claims are filtered by those ids first.
 -- Names, columns, order and every row are unchanged; tests/test_views_speed.py
--- compares them with migration 007's definitions. CREATE OR REPLACE drops
--- comments: they are given again below.
+-- compares them with migration 007's definitions.
+--
+-- `current_state` shows the latest count by time, then the highest figure; two
+-- counts tied on both (two outlets giving one figure at one instant) used to be
+-- picked in whatever order the scan met them, so `count_article_url` could
+-- differ between two reads of one warehouse. The claim id now breaks the tie.
+-- CREATE OR REPLACE drops comments: they are given again below.
 
 CREATE OR REPLACE VIEW partnership_claims AS
 WITH ua AS MATERIALIZED (
@@ -118,6 +123,40 @@ JOIN (
 ) AS l ON l.claim_id = k.claim_id
 LEFT JOIN since s ON s.actor_a = k.actor_a AND s.actor_b = k.actor_b;
 
+CREATE OR REPLACE VIEW current_state AS
+WITH counts AS (
+    SELECT coalition,
+           arg_max(c, (as_of, coalesce(value, low, high, -1), claim_id)) AS c
+    FROM (
+        SELECT coalition, value, low, high, approx, as_of, article_url, claim_id
+        FROM member_counts WHERE modality = 'asserted'
+    ) AS c
+    GROUP BY coalition
+),
+latest AS (
+    SELECT coalition, actor,
+           arg_max(status, (as_of, fetched_at, coalesce(span_start, -1), status = 'left', claim_id))
+               AS status,
+           max(as_of) AS as_of
+    FROM membership_claims GROUP BY coalition, actor
+),
+members AS (
+    SELECT coalition,
+           count(*) FILTER (WHERE status = 'member') AS members_known,
+           max(as_of) AS as_of
+    FROM latest GROUP BY coalition
+),
+coalitions AS (
+    SELECT coalition FROM counts UNION SELECT coalition FROM members
+)
+SELECT k.coalition, c.c.value AS value, c.c.low AS low, c.c.high AS high, c.c.approx AS approx,
+       coalesce(m.members_known, 0) AS members_known,
+       greatest(c.c.as_of, m.as_of) AS as_of,
+       c.c.article_url AS count_article_url
+FROM coalitions k
+LEFT JOIN counts c ON c.coalition = k.coalition
+LEFT JOIN members m ON m.coalition = k.coalition;
+
 COMMENT ON VIEW memberships IS 'Latest asserted status per coalition and actor: member or left, since when';
 COMMENT ON COLUMN memberships.coalition IS 'Coalition';
 COMMENT ON COLUMN memberships.actor IS 'Actor, a national agency read as its country';
@@ -159,3 +198,12 @@ COMMENT ON COLUMN partnership_claims.claim_id IS 'Claim (claims.id)';
 COMMENT ON COLUMN partnership_claims.article_id IS 'Article (articles.id)';
 COMMENT ON COLUMN partnership_claims.event_date IS 'First day of the period the sentence dates the partnership event to; NULL when undated';
 COMMENT ON COLUMN partnership_claims.event_date_precision IS 'day, month or year';
+COMMENT ON VIEW current_state IS 'One row per coalition: latest asserted count, members known, as of';
+COMMENT ON COLUMN current_state.coalition IS 'Coalition';
+COMMENT ON COLUMN current_state.value IS 'Latest asserted count';
+COMMENT ON COLUMN current_state.low IS 'Its lower bound';
+COMMENT ON COLUMN current_state.high IS 'Its upper bound';
+COMMENT ON COLUMN current_state.approx IS 'True when the latest count is approximate or a bound';
+COMMENT ON COLUMN current_state.members_known IS 'Actors whose latest status is member';
+COMMENT ON COLUMN current_state.as_of IS 'Time of the latest count or membership claim';
+COMMENT ON COLUMN current_state.count_article_url IS 'Article of the latest count';
