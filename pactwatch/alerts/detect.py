@@ -178,11 +178,8 @@ class _Detector:
         return obs.baseline
 
     def _baseline(self, seg: Segment) -> bool:
-        return (
-            seg.baseline_known
-            or any(s.baseline for s in seg.earlier)
-            or any(self._is_baseline(o) for o in seg.supporters)
-        )
+        """`Segment.baseline`, with this run's baseline sources counted for new reads."""
+        return seg.baseline or any(self._is_baseline(o) for o in seg.supporters)
 
     def settled(self, tails: Mapping[str, Tail]) -> dict[str, dict[str, Any]]:
         """The tails to store, judged after this run's alerts (see `_settle`)."""

@@ -205,19 +205,18 @@ class Tail:
     settled: bool = False
     announced_by: str | None = None
 
-    def settle(self, *, announced_by: str | None, baseline: bool) -> bool:
+    def settle(self, *, announced_by: str | None, baseline: bool) -> None:
         """Drop the segment's supporters when it can never raise again: a `baseline`
         read knew the state, or the state is `announced_by` that alert (the subject's
-        latest), or it is a count's first segment. Returns whether it settled."""
+        latest), or it is a count's first segment."""
         seg = self.segment
         if baseline:
             seg.baseline_known = True
         elif announced_by is not None:
             self.announced_by = announced_by
         elif not (isinstance(seg.state, Count) and seg.previous is None):
-            return False
+            return
         self.settled = True
-        return True
 
     def as_json(self) -> dict[str, Any]:
         seg = self.segment
